@@ -1,0 +1,89 @@
+/** The one app factory: every route, middleware and error path is wired here. */
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { getPath } from 'hono/utils/url';
+import { ApiError, ErrorCode, errorResponse } from './lib/errors.ts';
+import { requestLogger } from './lib/logger.ts';
+import { createMetrics } from './lib/metrics.ts';
+import type { AppBindings, AppDeps } from './lib/types.ts';
+import { registerAuthRoutes } from './routes/auth/auth.index.ts';
+import { registerBrandRoutes } from './routes/brands/brands.index.ts';
+import { registerCampaignRoutes } from './routes/campaigns/campaigns.index.ts';
+import { registerHealthRoutes } from './routes/health/health.index.ts';
+import { registerLocationRoutes } from './routes/locations/locations.index.ts';
+import { registerTemplateRoutes } from './routes/templates/templates.index.ts';
+import { registerUserRoutes } from './routes/users/users.index.ts';
+
+export const API_PREFIX = '/api/v1';
+
+export interface CreateAppOptions {
+  /** Process-wide metrics (CPU, memory, event loop) belong to the server, not to test apps. */
+  collectProcessMetrics?: boolean;
+}
+
+export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
+  const app = new OpenAPIHono<AppBindings>({
+    // `/api/v1/brands/` and `/api/v1/brands` are the same resource, as in the spec.
+    getPath: (request) => {
+      const path = getPath(request);
+      return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    },
+  });
+  const metrics = createMetrics({ collectProcessMetrics: options.collectProcessMetrics ?? false });
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', requestLogger);
+  app.use('*', metrics.middleware);
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.env.MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(ErrorCode.PayloadTooLarge, `Request body is larger than ${deps.env.MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(c, new ApiError(ErrorCode.BadRequest, error.message || 'Bad request'));
+    }
+    (c.get('logger') ?? deps.logger).error({ err: error }, 'unhandled error');
+    return errorResponse(c, new ApiError(ErrorCode.Internal, 'Something went wrong on our side; quote the request id when reporting it'));
+  });
+  app.notFound((c) => errorResponse(c, new ApiError(ErrorCode.NotFound, `No route for ${c.req.method} ${c.req.path}`)));
+
+  registerHealthRoutes(app, metrics.registry);
+  registerAuthRoutes(app, API_PREFIX);
+  registerUserRoutes(app, API_PREFIX);
+  registerBrandRoutes(app, API_PREFIX);
+  registerLocationRoutes(app, API_PREFIX);
+  registerTemplateRoutes(app, API_PREFIX);
+  registerCampaignRoutes(app, API_PREFIX);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  app.doc31('/api/schema', {
+    openapi: '3.1.0',
+    info: {
+      title: 'StoreSync API',
+      version: '1.0.0',
+      description: 'Locations, campaign templates, location campaigns and their approval workflow.',
+    },
+  });
+  app.get('/api/docs', swaggerUI({ url: '/api/schema' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,30 @@
+import type { PrismaClient, Role } from '@storesync/db';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Env } from '../env.ts';
+
+/** The signed-in user as every handler sees it, loaded fresh on each request. */
+export interface AuthUser {
+  id: string;
+  email: string;
+  role: Role;
+  brandIds: string[];
+  /** Location managers with assignments see only these locations; empty means "all of my brands". */
+  assignedLocationIds: string[];
+}
+
+export interface AppDeps {
+  env: Env;
+  prisma: PrismaClient;
+  redis: Redis;
+  logger: Logger;
+}
+
+export interface AppBindings {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+    user: AuthUser;
+    logger: Logger;
+  };
+}

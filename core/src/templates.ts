@@ -1,0 +1,92 @@
+/**
+ * Campaign template rendering. Templates use the spec's `{{location.name}}` and
+ * `{{campaign.sale_type}}` placeholders, rendered by Liquid: a template language that cannot
+ * run code, with our limits on template size, render time and output size.
+ */
+import { Liquid } from 'liquidjs';
+
+const engine = new Liquid({
+  ownPropertyOnly: true, // no access to prototype properties such as constructor
+  strictFilters: true,
+  parseLimit: 100_000,
+  renderLimit: 1_000, // milliseconds
+  memoryLimit: 10_000_000,
+  cache: 1_000,
+});
+
+export interface TemplateLocation {
+  name: string;
+  store_number: string;
+  address: Record<string, unknown>;
+  attributes: Record<string, unknown>;
+}
+
+export interface TemplateContext {
+  location: TemplateLocation;
+  customizations: Record<string, unknown>;
+  brand?: { name: string };
+}
+
+export class TemplateSyntaxError extends Error {}
+
+/** Parses a template, throwing TemplateSyntaxError with Liquid's message when it is invalid. */
+export function parseTemplate(source: string) {
+  try {
+    return engine.parse(source);
+  } catch (error) {
+    throw new TemplateSyntaxError((error as Error).message);
+  }
+}
+
+function renderContext(context: TemplateContext): Record<string, unknown> {
+  const { location } = context;
+  return {
+    location: {
+      ...location.attributes,
+      ...location.address,
+      name: location.name,
+      store_number: location.store_number,
+      address: location.address,
+      attributes: location.attributes,
+      full_address: fullAddress(location.address),
+    },
+    campaign: context.customizations,
+    brand: context.brand ?? {},
+  };
+}
+
+export function fullAddress(address: Record<string, unknown>): string {
+  const text = (key: string) => {
+    const value = address[key];
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  const cityLine = [text('city'), [text('state'), text('zip')].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  return [text('street'), cityLine].filter(Boolean).join(', ');
+}
+
+/** Placeholders of the template (`location.name`, `campaign.sale_type`, ...) with no value in `context`. */
+export function missingPlaceholders(source: string, context: TemplateContext): string[] {
+  const values = renderContext(context);
+  const segments = engine.globalVariableSegmentsSync(parseTemplate(source));
+  const missing = new Set<string>();
+  for (const path of segments) {
+    let value: unknown = values;
+    for (const segment of path) {
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(segment)] : undefined;
+    }
+    if (value === undefined || value === null || value === '') missing.add(path.join('.'));
+  }
+  return [...missing];
+}
+
+export async function renderTemplate(source: string, context: TemplateContext): Promise<string> {
+  return (await engine.render(parseTemplate(source), renderContext(context))) as string;
+}
+
+/** Required variables that `customizations` lacks (absent, null or blank). */
+export function missingRequiredVariables(required: readonly string[], customizations: Record<string, unknown>): string[] {
+  return required.filter((name) => {
+    const value = customizations[name];
+    return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  });
+}

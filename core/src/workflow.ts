@@ -1,0 +1,84 @@
+/**
+ * The campaign approval workflow: the spec's state machine plus the transitions it forgot
+ * (revise, request_changes, schedule, activate, complete). Pure data and functions, shared by
+ * the API, the worker and the add-ins.
+ */
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'pending_review',
+  'approved',
+  'rejected',
+  'scheduled',
+  'active',
+  'completed',
+] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const APPROVAL_DECISIONS = [
+  'submitted',
+  'approved',
+  'rejected',
+  'requested_changes',
+  'revised',
+  'scheduled',
+  'activated',
+  'completed',
+  'content_edited',
+] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+export const WORKFLOW_ACTIONS = [
+  'submit',
+  'approve',
+  'reject',
+  'request_changes',
+  'revise',
+  'schedule',
+  'activate',
+  'complete',
+] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+export interface Transition {
+  from: readonly CampaignStatus[];
+  to: CampaignStatus;
+  decision: ApprovalDecision;
+  /** Only admins and brand managers may take it, and never on a campaign they created. */
+  reviewerOnly: boolean;
+  commentRequired: boolean;
+}
+
+export const TRANSITIONS: Record<WorkflowAction, Transition> = {
+  submit: { from: ['draft'], to: 'pending_review', decision: 'submitted', reviewerOnly: false, commentRequired: false },
+  approve: { from: ['pending_review'], to: 'approved', decision: 'approved', reviewerOnly: true, commentRequired: false },
+  reject: { from: ['pending_review'], to: 'rejected', decision: 'rejected', reviewerOnly: true, commentRequired: true },
+  request_changes: {
+    from: ['pending_review'],
+    to: 'draft',
+    decision: 'requested_changes',
+    reviewerOnly: true,
+    commentRequired: true,
+  },
+  revise: { from: ['rejected'], to: 'draft', decision: 'revised', reviewerOnly: false, commentRequired: false },
+  schedule: { from: ['approved'], to: 'scheduled', decision: 'scheduled', reviewerOnly: false, commentRequired: false },
+  activate: { from: ['scheduled'], to: 'active', decision: 'activated', reviewerOnly: false, commentRequired: false },
+  complete: { from: ['active'], to: 'completed', decision: 'completed', reviewerOnly: false, commentRequired: false },
+};
+
+/** Actions whose `from` includes `status`, in a stable order. */
+export function allowedActions(status: CampaignStatus): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((action) => TRANSITIONS[action].from.includes(status));
+}
+
+export function canTransition(status: CampaignStatus, action: WorkflowAction): boolean {
+  return TRANSITIONS[action].from.includes(status);
+}
+
+/** Statuses in which the campaign's copy, customizations and schedule may still be edited. */
+export const EDITABLE_STATUSES: readonly CampaignStatus[] = ['draft', 'pending_review', 'approved', 'rejected'];
+
+/**
+ * Statuses from which an edit of the generated content sends the campaign back to draft,
+ * because a reviewer saw (or is about to see) different copy.
+ */
+export const CONTENT_EDIT_RESETS: readonly CampaignStatus[] = ['pending_review', 'approved'];

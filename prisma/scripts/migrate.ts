@@ -1,0 +1,7 @@
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL, like `prisma migrate deploy`. */
+import { applyMigrations } from '../src/schema-engine.ts';
+import { loadScriptEnv } from './env.ts';
+
+const { DATABASE_URL } = loadScriptEnv();
+const applied = await applyMigrations(DATABASE_URL);
+console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');

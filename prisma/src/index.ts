@@ -1,0 +1,16 @@
+export { createPrismaClient, type PrismaClient } from './client.ts';
+export * from './generated/enums.ts';
+export {
+  Prisma,
+  type ApprovalStep,
+  type Brand,
+  type BrandMembership,
+  type CampaignTemplate,
+  type Location,
+  type LocationAssignment,
+  type LocationCampaign,
+  type RefreshToken,
+  type User,
+} from './generated/client.ts';
+export { EMBEDDING_DIMENSIONS, getCampaignEmbedding, setCampaignEmbedding } from './vectors.ts';
+export { applyMigrations } from './schema-engine.ts';
