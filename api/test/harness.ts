@@ -11,7 +11,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, type App } from '../src/app.ts';
 import { parseEnv, type Env } from '../src/env.ts';
 import { signAccessToken } from '../src/lib/auth/access-tokens.ts';
-import { hashPassword } from '../src/lib/auth/passwords.ts';
+import { hashPassword } from '@storesync/core/passwords';
 import { connectRedis } from '../src/lib/redis.ts';
 import { accessTokenConfig } from '../src/middleware/auth.ts';
 
@@ -40,7 +40,7 @@ export class TestContext {
   private passwordHash!: string;
 
   async start(envOverrides: Record<string, string> = {}) {
-    this.database = await createTestDatabase(inject('databaseServerUrl'));
+    this.database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
     this.env = parseEnv({
       NODE_ENV: 'test',
       DATABASE_URL: this.database.url,

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from './testing.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseServerUrl'));
+  database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
 });
 afterAll(() => database.drop());
 

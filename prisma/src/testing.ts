@@ -12,11 +12,10 @@ import type {} from 'vitest';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseServerUrl: string;
+    templateDatabase: string;
     redisUrl: string;
   }
 }
-
-const TEMPLATE_DATABASE = 'storesync_test_template';
 
 function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -34,13 +33,21 @@ async function withAdmin<T>(serverUrl: string, run: (client: pg.Client) => Promi
   }
 }
 
-/** Rebuilds the template database from the migrations folder. Run once per test run. */
-export async function prepareTemplateDatabase(serverUrl: string): Promise<void> {
-  await withAdmin(serverUrl, async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
-  });
-  await applyMigrations(databaseUrl(serverUrl, TEMPLATE_DATABASE));
+const uniqueName = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+
+/**
+ * Builds this test run's template database from the migrations folder and returns its name.
+ * Each run has its own, so concurrent runs on one server do not disturb each other.
+ */
+export async function createTemplateDatabase(serverUrl: string): Promise<string> {
+  const name = uniqueName('storesync_template');
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  await applyMigrations(databaseUrl(serverUrl, name));
+  return name;
+}
+
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 export interface TestDatabase {
@@ -48,14 +55,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated, empty database copied from the template. */
-export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `storesync_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
-  return {
-    url: databaseUrl(serverUrl, name),
-    drop: () => withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
+/** A fresh, migrated, empty database copied from the run's template. */
+export async function createTestDatabase(serverUrl: string, templateDatabase: string): Promise<TestDatabase> {
+  const name = uniqueName('storesync_test');
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`));
+  return { url: databaseUrl(serverUrl, name), drop: () => dropDatabase(serverUrl, name) };
 }
 
 export { databaseUrl };

@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { signAccessToken } from '../../lib/auth/access-tokens.ts';
-import { dummyPasswordHash, verifyPassword } from '../../lib/auth/passwords.ts';
+import { dummyPasswordHash, verifyPassword } from '@storesync/core/passwords';
 import { checkLoginAllowed, clearLoginFailures, recordLoginFailure } from '../../lib/auth/rate-limit.ts';
 import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from '../../lib/auth/refresh-tokens.ts';
 import { ApiError, ErrorCode } from '../../lib/errors.ts';

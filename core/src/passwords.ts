@@ -1,4 +1,7 @@
 /**
+ * Node-only (node:crypto), hence its own entry point `@storesync/core/passwords`, outside the
+ * browser-safe main entry used by the add-ins.
+ *
  * Password hashing with scrypt, a memory-hard KDF built into Node (no native addon to compile).
  * N=2^15, r=8 uses 32 MiB per hash. Stored as `scrypt$N$r$p$salt$hash` so parameters can rise later.
  */
