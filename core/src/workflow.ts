@@ -39,30 +39,37 @@ export const WORKFLOW_ACTIONS = [
 ] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
+/**
+ * Who may take a transition:
+ * - `editor`: anyone who may change the campaign (not viewers);
+ * - `manager`: admins and brand managers;
+ * - `reviewer`: admins and brand managers, and never on a campaign they created themselves.
+ */
+export type TransitionActor = 'editor' | 'manager' | 'reviewer';
+
 export interface Transition {
   from: readonly CampaignStatus[];
   to: CampaignStatus;
   decision: ApprovalDecision;
-  /** Only admins and brand managers may take it, and never on a campaign they created. */
-  reviewerOnly: boolean;
+  actor: TransitionActor;
   commentRequired: boolean;
 }
 
 export const TRANSITIONS: Record<WorkflowAction, Transition> = {
-  submit: { from: ['draft'], to: 'pending_review', decision: 'submitted', reviewerOnly: false, commentRequired: false },
-  approve: { from: ['pending_review'], to: 'approved', decision: 'approved', reviewerOnly: true, commentRequired: false },
-  reject: { from: ['pending_review'], to: 'rejected', decision: 'rejected', reviewerOnly: true, commentRequired: true },
+  submit: { from: ['draft'], to: 'pending_review', decision: 'submitted', actor: 'editor', commentRequired: false },
+  approve: { from: ['pending_review'], to: 'approved', decision: 'approved', actor: 'reviewer', commentRequired: false },
+  reject: { from: ['pending_review'], to: 'rejected', decision: 'rejected', actor: 'reviewer', commentRequired: true },
   request_changes: {
     from: ['pending_review'],
     to: 'draft',
     decision: 'requested_changes',
-    reviewerOnly: true,
+    actor: 'reviewer',
     commentRequired: true,
   },
-  revise: { from: ['rejected'], to: 'draft', decision: 'revised', reviewerOnly: false, commentRequired: false },
-  schedule: { from: ['approved'], to: 'scheduled', decision: 'scheduled', reviewerOnly: false, commentRequired: false },
-  activate: { from: ['scheduled'], to: 'active', decision: 'activated', reviewerOnly: false, commentRequired: false },
-  complete: { from: ['active'], to: 'completed', decision: 'completed', reviewerOnly: false, commentRequired: false },
+  revise: { from: ['rejected'], to: 'draft', decision: 'revised', actor: 'editor', commentRequired: false },
+  schedule: { from: ['approved'], to: 'scheduled', decision: 'scheduled', actor: 'manager', commentRequired: false },
+  activate: { from: ['scheduled'], to: 'active', decision: 'activated', actor: 'manager', commentRequired: false },
+  complete: { from: ['active'], to: 'completed', decision: 'completed', actor: 'manager', commentRequired: false },
 };
 
 /** Actions whose `from` includes `status`, in a stable order. */

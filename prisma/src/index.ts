@@ -12,5 +12,5 @@ export {
   type RefreshToken,
   type User,
 } from './generated/client.ts';
-export { EMBEDDING_DIMENSIONS, getCampaignEmbedding, setCampaignEmbedding } from './vectors.ts';
+export { EMBEDDING_DIMENSIONS, getCampaignEmbedding, setCampaignEmbedding, type SqlRunner } from './vectors.ts';
 export { applyMigrations } from './schema-engine.ts';

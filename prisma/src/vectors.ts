@@ -5,10 +5,13 @@
 import { fromSql, toSql } from 'pgvector';
 import type { PrismaClient } from './client.ts';
 
+/** A client or an interactive transaction: anything that runs raw SQL. */
+export type SqlRunner = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
+
 export const EMBEDDING_DIMENSIONS = 1536;
 
 export async function setCampaignEmbedding(
-  prisma: PrismaClient,
+  prisma: SqlRunner,
   campaignId: string,
   embedding: number[] | null,
 ): Promise<void> {
@@ -19,7 +22,7 @@ export async function setCampaignEmbedding(
   await prisma.$executeRaw`UPDATE location_campaigns SET content_embedding = ${value}::vector WHERE id = ${campaignId}::uuid`;
 }
 
-export async function getCampaignEmbedding(prisma: PrismaClient, campaignId: string): Promise<number[] | null> {
+export async function getCampaignEmbedding(prisma: SqlRunner, campaignId: string): Promise<number[] | null> {
   const rows = await prisma.$queryRaw<{ embedding: string | null }[]>`
     SELECT content_embedding::text AS embedding FROM location_campaigns WHERE id = ${campaignId}::uuid`;
   const text = rows[0]?.embedding;
