@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['{core,prisma,api,worker}/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['./vitest.global-setup.ts'],
+    reporters: ['default', './vitest.summary-reporter.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,
