@@ -2,8 +2,10 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import { getPath } from 'hono/utils/url';
 import { ApiError, ErrorCode, errorResponse } from './lib/errors.ts';
 import { requestLogger } from './lib/logger.ts';
@@ -40,6 +42,16 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     await next();
   });
   app.use('*', requestLogger);
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    cors({
+      origin: deps.env.CORS_ORIGINS.includes('*') ? '*' : deps.env.CORS_ORIGINS,
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
   app.use('*', metrics.middleware);
   app.use(
     '*',

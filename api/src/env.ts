@@ -23,6 +23,14 @@ const envSchema = z.object({
     .transform((value) => value === 'true'),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Origins allowed to call the API from a browser (the add-in task panes), comma-separated.
+   * `*` is safe here because authentication is a bearer token, never a cookie.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** Public base URL used in pagination links; defaults to the request's own origin. */
   PUBLIC_URL: z.string().url().optional(),
 });

@@ -122,6 +122,15 @@ describe('plumbing', () => {
     expect(response.json.error).toMatchObject({ code: 'not_found', request_id: 'req-123' });
   });
 
+  it('answers CORS preflights for the add-in task panes', async () => {
+    const response = await ctx.request('OPTIONS', '/api/v1/campaigns', {
+      headers: { Origin: 'https://localhost:3000', 'Access-Control-Request-Method': 'PATCH', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    expect(response.headers.get('Access-Control-Allow-Headers')).toContain('Authorization');
+  });
+
   it('serves the OpenAPI document, Swagger UI, health, readiness and metrics', async () => {
     const schema = await ctx.request('GET', '/api/schema');
     expect(schema.status).toBe(200);
