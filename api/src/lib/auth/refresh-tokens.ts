@@ -4,7 +4,7 @@
  * means it was stolen or replayed, so the whole family is revoked.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { PrismaClient } from '@storesync/db';
+import type { Prisma, PrismaClient } from '@storesync/db';
 import { ApiError, ErrorCode } from '../errors.ts';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -36,6 +36,14 @@ const invalidRefresh = () => new ApiError(ErrorCode.Unauthenticated, 'Refresh to
 
 export async function revokeFamily(prisma: PrismaClient, familyId: string): Promise<void> {
   await prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/**
+ * Ends every session of a user (password change, deactivation): refresh tokens die now. Access
+ * tokens of a deactivated user die at their next request, because requireAuth re-reads is_active.
+ */
+export async function revokeAllRefreshTokens(db: Prisma.TransactionClient, userId: string): Promise<void> {
+  await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
 /** Spends `token` and returns the next one of its family, with the user it belongs to. */
