@@ -79,6 +79,11 @@ export function missingPlaceholders(source: string, context: TemplateContext): s
   return [...missing];
 }
 
+/** Every variable path the template reads (`location.name`, `campaign.sale_type`, ...), in order of first use. */
+export function templatePlaceholders(source: string): string[] {
+  return [...new Set(engine.globalVariableSegmentsSync(parseTemplate(source)).map((path) => path.join('.')))];
+}
+
 export async function renderTemplate(source: string, context: TemplateContext): Promise<string> {
   return (await engine.render(parseTemplate(source), renderContext(context))) as string;
 }

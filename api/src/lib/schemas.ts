@@ -46,3 +46,9 @@ export const Timestamps = {
   created_at: z.string().datetime(),
   updated_at: z.string().datetime(),
 };
+
+/** `?is_active=true|false`: query strings carry text, so only these two spellings mean a boolean. */
+export const BooleanQuery = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .openapi({ type: 'string', enum: ['true', 'false'] });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { paginatedSchema, paginationQuery } from '../../lib/pagination.ts';
 import { authedRoute } from '../../lib/route.ts';
-import { IdParam, jsonBody, jsonResponse } from '../../lib/schemas.ts';
+import { BooleanQuery, IdParam, jsonBody, jsonResponse } from '../../lib/schemas.ts';
 import { ROLES, UserSchema } from './users.schemas.ts';
 
 /** Bounds the work one request can ask for; no real user belongs to more brands or stores. */
@@ -18,11 +18,6 @@ const role = z.enum(ROLES);
 const idList = (description: string) => z.array(z.string().uuid()).max(MAX_IDS).openapi({ description });
 
 /** Query strings carry text, and `z.coerce.boolean()` would read "false" as true. */
-const queryBoolean = z
-  .enum(['true', 'false'])
-  .transform((value) => value === 'true')
-  .openapi({ type: 'boolean' });
-
 export const UserCreateSchema = z
   .object({
     email,
@@ -75,7 +70,7 @@ export const listUsers = authedRoute({
       ...paginationQuery,
       role: role.optional(),
       brand: z.string().uuid().optional().openapi({ description: 'Only members of this brand' }),
-      is_active: queryBoolean.optional(),
+      is_active: BooleanQuery.optional(),
       search: z.string().max(255).optional().openapi({ description: 'Matches email, first or last name, any case' }),
     }),
   },
