@@ -81,8 +81,12 @@ export class TestContext {
     return { status: response.status, headers: response.headers, json, text };
   }
 
+  /**
+   * Tokens made here are dated a few seconds back, so they deterministically predate anything a
+   * test does next (ending sessions compares whole seconds).
+   */
   tokenFor(userId: string) {
-    return signAccessToken(accessTokenConfig(this.env), userId);
+    return signAccessToken(accessTokenConfig(this.env), userId, new Date(Date.now() - 5_000));
   }
 
   async createUser(

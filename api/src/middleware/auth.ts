@@ -12,8 +12,12 @@ export function accessTokenConfig(env: AppDeps['env']) {
   };
 }
 
-/** Loads the user behind the bearer token. Role, brands and activity are read fresh on every request. */
-export async function loadAuthUser(deps: AppDeps, userId: string): Promise<AuthUser | null> {
+/**
+ * Loads the user behind a verified token. Role, brands and activity are read fresh on every
+ * request; tokens issued before the user's sessions were ended (password change, deactivation)
+ * count as no user.
+ */
+export async function loadAuthUser(deps: AppDeps, userId: string, tokenIssuedAt: number): Promise<AuthUser | null> {
   const user = await deps.prisma.user.findUnique({
     where: { id: userId },
     select: {
@@ -21,11 +25,14 @@ export async function loadAuthUser(deps: AppDeps, userId: string): Promise<AuthU
       email: true,
       role: true,
       isActive: true,
+      sessionsValidAfter: true,
       brands: { select: { brandId: true } },
       locationAssignments: { select: { locationId: true } },
     },
   });
   if (!user || !user.isActive) return null;
+  // iat has whole seconds: a token from the same second as the change still counts as newer.
+  if (user.sessionsValidAfter && tokenIssuedAt < Math.floor(user.sessionsValidAfter.getTime() / 1000)) return null;
   return {
     id: user.id,
     email: user.email,
@@ -44,9 +51,11 @@ export const requireAuth = createMiddleware<AppBindings>(async (c, next) => {
     });
   }
   const deps = c.get('deps');
-  const userId = await verifyAccessToken(accessTokenConfig(deps.env), match[1]);
-  const user = await loadAuthUser(deps, userId);
-  if (!user) throw new ApiError(ErrorCode.Unauthenticated, 'This account no longer exists or is deactivated');
+  const token = await verifyAccessToken(accessTokenConfig(deps.env), match[1]);
+  const user = await loadAuthUser(deps, token.userId, token.issuedAt);
+  if (!user) {
+    throw new ApiError(ErrorCode.Unauthenticated, 'This session has ended (account deactivated or password changed); sign in again');
+  }
   c.set('user', user);
   await next();
 });

@@ -17,20 +17,31 @@ export interface AccessTokenConfig {
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signAccessToken(config: AccessTokenConfig, userId: string): Promise<string> {
+export async function signAccessToken(
+  config: AccessTokenConfig,
+  userId: string,
+  issuedAt: Date = new Date(),
+): Promise<string> {
+  const iat = Math.floor(issuedAt.getTime() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE })
     .setSubject(userId)
     .setIssuer(config.issuer)
     .setAudience(config.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${config.ttlSeconds}s`)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + config.ttlSeconds)
     .setJti(crypto.randomUUID())
     .sign(keyOf(config.secret));
 }
 
-/** Returns the user id of a valid token or throws a 401 ApiError saying why. */
-export async function verifyAccessToken(config: AccessTokenConfig, token: string): Promise<string> {
+export interface VerifiedAccessToken {
+  userId: string;
+  /** Seconds since the epoch, as in the token's `iat`. */
+  issuedAt: number;
+}
+
+/** Returns who a valid token belongs to, or throws a 401 ApiError saying why. */
+export async function verifyAccessToken(config: AccessTokenConfig, token: string): Promise<VerifiedAccessToken> {
   try {
     const { payload } = await jwtVerify(token, keyOf(config.secret), {
       algorithms: [ALGORITHM],
@@ -39,7 +50,7 @@ export async function verifyAccessToken(config: AccessTokenConfig, token: string
       typ: TOKEN_TYPE,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
-    return payload.sub as string;
+    return { userId: payload.sub as string, issuedAt: payload.iat as number };
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
       throw new ApiError(ErrorCode.TokenExpired, 'Access token expired; refresh it at /api/v1/auth/token/refresh/');

@@ -39,11 +39,13 @@ export async function revokeFamily(prisma: PrismaClient, familyId: string): Prom
 }
 
 /**
- * Ends every session of a user (password change, deactivation): refresh tokens die now. Access
- * tokens of a deactivated user die at their next request, because requireAuth re-reads is_active.
+ * Ends every session of a user (password change, deactivation): refresh tokens are revoked, and
+ * requireAuth refuses access tokens issued before now.
  */
-export async function revokeAllRefreshTokens(db: Prisma.TransactionClient, userId: string): Promise<void> {
-  await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+export async function endAllSessions(db: Prisma.TransactionClient, userId: string): Promise<void> {
+  const now = new Date();
+  await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+  await db.user.update({ where: { id: userId }, data: { sessionsValidAfter: now } });
 }
 
 /** Spends `token` and returns the next one of its family, with the user it belongs to. */

@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { hashPassword } from '@storesync/core/passwords';
 import type { Prisma, Role } from '@storesync/db';
 import { assertAdmin } from '../../lib/access.ts';
-import { revokeAllRefreshTokens } from '../../lib/auth/refresh-tokens.ts';
+import { endAllSessions } from '../../lib/auth/refresh-tokens.ts';
 import { ApiError, ErrorCode, notFound, validationFailed, type FieldProblem } from '../../lib/errors.ts';
 import { pageWindow, paginated } from '../../lib/pagination.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
@@ -164,7 +164,7 @@ export const updateUserHandler: RouteHandler<typeof updateUser, AppBindings> = a
   const leavesLocationManager = body.role !== undefined && body.role !== 'location_manager';
   try {
     const updated = await prisma.$transaction(async (tx) => {
-      if (endsSessions) await revokeAllRefreshTokens(tx, target.id);
+      if (endsSessions) await endAllSessions(tx, target.id);
       if (leavesLocationManager) await tx.locationAssignment.deleteMany({ where: { userId: target.id } });
       return tx.user.update({
         where: { id: target.id },
@@ -193,7 +193,7 @@ export const deactivateUserHandler: RouteHandler<typeof deactivateUser, AppBindi
   const target = await findUser(prisma, c.req.valid('param').id);
   assertNotSelfLockout(actor, target.id, { is_active: false });
   await prisma.$transaction(async (tx) => {
-    await revokeAllRefreshTokens(tx, target.id);
+    await endAllSessions(tx, target.id);
     await tx.user.update({ where: { id: target.id }, data: { isActive: false } });
   });
   return c.body(null, 204);

@@ -261,7 +261,7 @@ describe('PATCH /api/v1/users/{id}', () => {
     });
   });
 
-  it('changing the password revokes every refresh token and the new password signs in', async () => {
+  it('changing the password ends every session and the new password signs in', async () => {
     const user = await ctx.createUser('viewer');
     const session = await signIn(user.email);
     const response = await ctx.request('PATCH', `/api/v1/users/${user.id}`, {
@@ -271,10 +271,12 @@ describe('PATCH /api/v1/users/{id}', () => {
     expect(response.status).toBe(200);
     await expectAllRefreshTokensRevoked(user.id);
     expect((await refreshWith(session.refresh)).status).toBe(401);
-    await signIn(user.email, NEW_PASSWORD);
+    expect((await ctx.request('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(401);
+    const fresh = await signIn(user.email, NEW_PASSWORD);
+    expect((await ctx.request('GET', '/api/v1/auth/me', { token: fresh.access })).status).toBe(200);
   });
 
-  it('deactivating ends every session at once; reactivating lets the user back in', async () => {
+  it('deactivating ends every session at once; reactivating lets the user sign in again', async () => {
     const user = await ctx.createUser('viewer');
     await ctx.prisma.refreshToken.create({
       data: { userId: user.id, familyId: randomUUID(), tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 60_000) },
@@ -285,7 +287,10 @@ describe('PATCH /api/v1/users/{id}', () => {
     expect((await ctx.request('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(401);
     const on = await ctx.request('PATCH', `/api/v1/users/${user.id}`, { token: adminToken(), body: { is_active: true } });
     expect(on.json.is_active).toBe(true);
-    expect((await ctx.request('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(200);
+    // Sessions ended by the deactivation stay ended; a new sign-in works.
+    expect((await ctx.request('GET', '/api/v1/auth/me', { token: user.token })).status).toBe(401);
+    const fresh = await signIn(user.email);
+    expect((await ctx.request('GET', '/api/v1/auth/me', { token: fresh.access })).status).toBe(200);
   });
 
   it('drops location assignments when the role leaves location_manager, and only then', async () => {
