@@ -26,10 +26,7 @@ fi
 PGVECTOR_CHECK_URL="$PG_URL" bash scripts/ensure-pgvector.sh
 
 # --- Redis ----------------------------------------------------------------
-redis_ping() { node -e "
-  const u = new URL(process.argv[1]); const s = require('net').connect(+u.port || 6379, u.hostname);
-  s.on('connect', () => s.write('PING\r\n')); s.on('data', d => process.exit(String(d).startsWith('+PONG') ? 0 : 1));
-  s.on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 2000);" "$REDIS_URL"; }
+redis_ping() { bash scripts/lib/redis-ping.sh "$REDIS_URL"; }
 if ! redis_ping; then
   if command -v redis-server >/dev/null; then
     echo "[services] starting Redis"

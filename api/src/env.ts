@@ -7,6 +7,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   /** Unset: `npm start` runs an embedded PostgreSQL and sets this for the API process. */
   DATABASE_URL: z.string().url(),
+  /** Connections in the Prisma pool. `npm start` sets 1 for its embedded PostgreSQL (PGlite), which serves one at a time. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
   JWT_ISSUER: z.string().default('storesync'),

@@ -8,7 +8,7 @@ import { connectRedis } from './lib/redis.ts';
 
 const env = loadEnv();
 const logger = createLogger(env.LOG_LEVEL);
-const prisma = createPrismaClient(env.DATABASE_URL);
+const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
 const redis = await connectRedis(env.REDIS_URL);
 
 const app = createApp({ env, prisma, redis, logger }, { collectProcessMetrics: true });
