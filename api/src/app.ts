@@ -1,5 +1,4 @@
 /** The one app factory: every route, middleware and error path is wired here. */
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -14,6 +13,7 @@ import type { AppBindings, AppDeps } from './lib/types.ts';
 import { registerAuthRoutes } from './routes/auth/auth.index.ts';
 import { registerBrandRoutes } from './routes/brands/brands.index.ts';
 import { registerCampaignRoutes } from './routes/campaigns/campaigns.index.ts';
+import { registerDocsRoutes } from './routes/health/docs.ts';
 import { registerHealthRoutes } from './routes/health/health.index.ts';
 import { registerLocationRoutes } from './routes/locations/locations.index.ts';
 import { registerTemplateRoutes } from './routes/templates/templates.index.ts';
@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
       description: 'Locations, campaign templates, location campaigns and their approval workflow.',
     },
   });
-  app.get('/api/docs', swaggerUI({ url: '/api/schema' }));
+  registerDocsRoutes(app, '/api/schema');
   return app;
 }
 

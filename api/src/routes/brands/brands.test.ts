@@ -135,7 +135,12 @@ describe('plumbing', () => {
     const schema = await ctx.request('GET', '/api/schema');
     expect(schema.status).toBe(200);
     expect(Object.keys(schema.json.paths)).toEqual(expect.arrayContaining(['/api/v1/brands', '/api/v1/auth/token']));
-    expect((await ctx.request('GET', '/api/docs')).text).toContain('swagger');
+    const docs = await ctx.request('GET', '/api/docs');
+    expect(docs.text).toContain('/api/docs/assets/swagger-ui-dist/swagger-ui-bundle.js');
+    const bundle = await ctx.request('GET', '/api/docs/assets/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('Content-Type')).toContain('javascript');
+    expect((await ctx.request('GET', '/api/docs/assets/swagger-ui-dist/package.json')).status).toBe(404);
     expect((await ctx.request('GET', '/healthz')).json).toEqual({ status: 'ok' });
     const ready = await ctx.request('GET', '/readyz');
     expect(ready.json).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' }, redis: { status: 'ok' } } });
