@@ -12,5 +12,15 @@ export {
   type RefreshToken,
   type User,
 } from './generated/client.ts';
-export { EMBEDDING_DIMENSIONS, getCampaignEmbedding, setCampaignEmbedding, type SqlRunner } from './vectors.ts';
+export {
+  EMBEDDING_DIMENSIONS,
+  findSimilarCampaigns,
+  getCampaignEmbedding,
+  REVIEWED_STATUSES,
+  setCampaignEmbedding,
+  setCampaignEmbeddings,
+  type SimilarCampaign,
+  type SimilarityQuery,
+  type SqlRunner,
+} from './vectors.ts';
 export { applyMigrations } from './schema-engine.ts';
