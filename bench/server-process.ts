@@ -5,11 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { createPrismaClient } from '@storesync/db';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../api/src/app.ts';
-import { connectRedis } from '../api/src/lib/redis.ts';
+import { createAppDeps } from '../api/src/deps.ts';
 import { createBaselineApp } from './baseline-server.ts';
 import { benchEnv, type ServerSpec, type ToChild, type ToParent } from './server-spec.ts';
 
@@ -20,11 +19,13 @@ interface Running {
 
 async function startStoreSync(spec: ServerSpec): Promise<Running> {
   const env = benchEnv(spec);
-  const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: spec.poolSize });
-  const redis = await connectRedis(env.REDIS_URL, { keyPrefix: `bench:${randomUUID()}:` });
   // As api/src/server.ts builds it, with a silent logger.
-  const app = createApp({ env, prisma, redis, logger: pino({ level: 'silent' }) }, { collectProcessMetrics: true });
-  return { fetch: app.fetch, close: () => Promise.allSettled([prisma.$disconnect(), redis.quit()]) };
+  const deps = await createAppDeps(
+    { ...env, DATABASE_POOL_SIZE: spec.poolSize },
+    { logger: pino({ level: 'silent' }), redisKeyPrefix: `bench:${randomUUID()}:`, queuePrefix: `bench-${randomUUID().slice(0, 8)}` },
+  );
+  const app = createApp(deps, { collectProcessMetrics: true });
+  return { fetch: app.fetch, close: () => deps.close() };
 }
 
 function startBare(spec: ServerSpec): Running {

@@ -14,6 +14,7 @@ import { registerAuthRoutes } from './routes/auth/auth.index.ts';
 import { registerBrandRoutes } from './routes/brands/brands.index.ts';
 import { registerCampaignRoutes } from './routes/campaigns/campaigns.index.ts';
 import { registerDocsRoutes } from './routes/health/docs.ts';
+import { registerGenerationRoutes } from './routes/generation/generation.index.ts';
 import { registerHealthRoutes } from './routes/health/health.index.ts';
 import { registerLocationRoutes } from './routes/locations/locations.index.ts';
 import { registerTemplateRoutes } from './routes/templates/templates.index.ts';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   registerBrandRoutes(app, API_PREFIX);
   registerLocationRoutes(app, API_PREFIX);
   registerTemplateRoutes(app, API_PREFIX);
+  registerGenerationRoutes(app, API_PREFIX);
   registerCampaignRoutes(app, API_PREFIX);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -1,4 +1,5 @@
 /** The API's configuration. The only module that reads process.env. */
+import { providerEnvShape } from '@storesync/worker/providers/config';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -24,6 +25,8 @@ const envSchema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** The embedding provider for similarity search must match the worker's. */
+  ...providerEnvShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Origins allowed to call the API from a browser (the add-in task panes), comma-separated.

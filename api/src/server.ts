@@ -1,17 +1,15 @@
 /** Starts the API: `npm start` (with demo data) or `npm run start -w @storesync/api`. */
 import { serve } from '@hono/node-server';
-import { createPrismaClient } from '@storesync/db';
 import { createApp } from './app.ts';
+import { createAppDeps } from './deps.ts';
 import { loadEnv } from './env.ts';
 import { createLogger } from './lib/logger.ts';
-import { connectRedis } from './lib/redis.ts';
 
 const env = loadEnv();
 const logger = createLogger(env.LOG_LEVEL);
-const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
-const redis = await connectRedis(env.REDIS_URL);
+const deps = await createAppDeps(env, { logger });
 
-const app = createApp({ env, prisma, redis, logger }, { collectProcessMetrics: true });
+const app = createApp(deps, { collectProcessMetrics: true });
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}` }, 'StoreSync API listening');
 });
@@ -19,7 +17,7 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close();
-  await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
+  await deps.close();
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -5,6 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { createPrismaClient, type Prisma, type PrismaClient, type Role } from '@storesync/db';
 import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
+import { createProviders, type Providers } from '@storesync/worker/providers';
+import { createGenerationWorker } from '@storesync/worker/worker';
+import { createGenerationQueue, redisConnectionOptions, type GenerateContentPayload } from '@storesync/worker/queue';
+import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -36,6 +40,10 @@ export class TestContext {
   prisma!: PrismaClient;
   redis!: Redis;
   env!: Env;
+  generationQueue!: Queue<GenerateContentPayload>;
+  private workers: Worker[] = [];
+  queuePrefix!: string;
+  providers!: Providers;
   private database!: TestDatabase;
   private passwordHash!: string;
 
@@ -51,15 +59,57 @@ export class TestContext {
     });
     this.prisma = createPrismaClient(this.env.DATABASE_URL, { poolSize: 5 });
     this.redis = await connectRedis(this.env.REDIS_URL, { keyPrefix: `test:${randomUUID()}:` });
-    this.app = createApp({ env: this.env, prisma: this.prisma, redis: this.redis, logger: pino({ level: 'silent' }) });
+    // Each file has its own BullMQ prefix, so queued jobs of parallel files never mix.
+    this.queuePrefix = `bull-test-${randomUUID().slice(0, 8)}`;
+    this.generationQueue = createGenerationQueue({ connection: redisConnectionOptions(this.env.REDIS_URL), prefix: this.queuePrefix });
+    this.providers = createProviders(this.env);
+    this.app = createApp({
+      env: this.env,
+      prisma: this.prisma,
+      redis: this.redis,
+      logger: pino({ level: 'silent' }),
+      generationQueue: this.generationQueue,
+      embeddings: this.providers.embeddings,
+    });
     this.passwordHash = await hashPassword(TEST_PASSWORD);
   }
 
   async stop() {
-    // Redis keys of this file carry its own prefix and all expire, so nothing is left to clean.
+    // Login-throttle keys carry this file's prefix and expire; the queue's keys are removed.
+    await Promise.all(this.workers.splice(0).map((worker) => worker.close()));
+    await this.generationQueue.obliterate({ force: true });
+    await this.generationQueue.close();
     await this.redis.quit();
     await this.prisma.$disconnect();
     await this.database.drop();
+  }
+
+  /** A real BullMQ worker on this file's queue, with the offline provider unless told otherwise. */
+  startGenerationWorker(providers: Providers = this.providers) {
+    const worker = createGenerationWorker({
+      connection: redisConnectionOptions(this.env.REDIS_URL),
+      prefix: this.queuePrefix,
+      concurrency: 4,
+      context: {
+        prisma: this.prisma,
+        providers,
+        logger: pino({ level: 'silent' }),
+        prices: { inputPerMTok: 0.15, outputPerMTok: 0.6, embeddingPerMTok: 0.02 },
+      },
+    });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Polls GET /jobs/{id} until the job completes or fails. */
+  async waitForJob(jobId: string, token: string, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await this.request('GET', `/api/v1/jobs/${jobId}`, { token });
+      if (response.json?.status === 'completed' || response.json?.status === 'failed') return response.json;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${response.json?.status} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async request(method: string, path: string, options: RequestOptions = {}) {

@@ -1,2 +1,4 @@
 export * from './workflow.ts';
 export * from './templates.ts';
+export * from './brand-settings.ts';
+export * from './output-checks.ts';

@@ -5,6 +5,8 @@ export {
   type ApprovalStep,
   type Brand,
   type BrandMembership,
+  type CampaignContentVersion,
+  type GenerationJob,
   type CampaignTemplate,
   type Location,
   type LocationAssignment,

@@ -64,6 +64,8 @@ export interface SimilarityQuery {
   embedding: number[];
   /** Only campaigns of these brands; null searches every brand (admins). */
   brandIds: string[] | null;
+  /** Only campaigns of these locations (location managers with assignments); null for no such limit. */
+  locationIds?: string[] | null;
   statuses: readonly string[];
   limit: number;
   excludeCampaignId?: string;
@@ -79,6 +81,7 @@ export async function findSimilarCampaigns(prisma: PrismaClient, query: Similari
   const vector = toSql(query.embedding) as string;
   const brandIds = query.brandIds;
   const statuses = [...query.statuses];
+  const locationIds = query.locationIds ?? null;
   const exclude = query.excludeCampaignId ?? null;
   const [, , rows] = await prisma.$transaction([
     prisma.$executeRaw`SET LOCAL hnsw.iterative_scan = relaxed_order`,
@@ -94,6 +97,7 @@ export async function findSimilarCampaigns(prisma: PrismaClient, query: Similari
         WHERE c.content_embedding IS NOT NULL
           AND c.status::text = ANY(${statuses}::text[])
           AND (${brandIds}::uuid[] IS NULL OR l.brand_id = ANY(${brandIds}::uuid[]))
+          AND (${locationIds}::uuid[] IS NULL OR c.location_id = ANY(${locationIds}::uuid[]))
           AND (${exclude}::uuid IS NULL OR c.id <> ${exclude}::uuid)
         ORDER BY c.content_embedding <=> ${vector}::vector
         LIMIT ${query.limit}

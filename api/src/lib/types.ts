@@ -1,4 +1,7 @@
 import type { PrismaClient, Role } from '@storesync/db';
+import type { EmbeddingProvider } from '@storesync/worker/providers';
+import type { GenerateContentPayload } from '@storesync/worker/queue';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Env } from '../env.ts';
@@ -18,6 +21,10 @@ export interface AppDeps {
   prisma: PrismaClient;
   redis: Redis;
   logger: Logger;
+  /** Producer side of the worker's generation queue. */
+  generationQueue: Queue<GenerateContentPayload>;
+  /** Embeds search queries for /campaigns/similar with the same provider as the worker. */
+  embeddings: EmbeddingProvider;
 }
 
 export interface AppBindings {
