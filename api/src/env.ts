@@ -1,5 +1,5 @@
 /** The API's configuration. The only module that reads process.env. */
-import { providerEnvShape } from '@storesync/worker/providers/config';
+import { priceEnvShape, providerEnvShape } from '@storesync/worker/providers/config';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -27,6 +27,16 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** The embedding provider for similarity search must match the worker's. */
   ...providerEnvShape,
+  ...priceEnvShape,
+  /**
+   * Run the generation worker inside the API process (`npm start` does, since its embedded
+   * PostgreSQL serves one connection); production runs `npm run start -w @storesync/worker`.
+   */
+  EMBEDDED_WORKER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Origins allowed to call the API from a browser (the add-in task panes), comma-separated.

@@ -1,5 +1,9 @@
 /** Starts the API: `npm start` (with demo data) or `npm run start -w @storesync/api`. */
 import { serve } from '@hono/node-server';
+import { pricesFrom } from '@storesync/worker/providers/config';
+import { createProviders } from '@storesync/worker/providers';
+import { redisConnectionOptions } from '@storesync/worker/queue';
+import { createGenerationWorker } from '@storesync/worker/worker';
 import { createApp } from './app.ts';
 import { createAppDeps } from './deps.ts';
 import { loadEnv } from './env.ts';
@@ -10,6 +14,13 @@ const logger = createLogger(env.LOG_LEVEL);
 const deps = await createAppDeps(env, { logger });
 
 const app = createApp(deps, { collectProcessMetrics: true });
+const worker = env.EMBEDDED_WORKER
+  ? createGenerationWorker({
+      connection: redisConnectionOptions(env.REDIS_URL),
+      concurrency: env.WORKER_CONCURRENCY,
+      context: { prisma: deps.prisma, providers: createProviders(env), prices: pricesFrom(env), logger },
+    })
+  : undefined;
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}` }, 'StoreSync API listening');
 });
@@ -17,6 +28,7 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close();
+  await worker?.close();
   await deps.close();
   process.exit(0);
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createPrismaClient, type Prisma, type PrismaClient, type Role } from '@storesync/db';
 import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
 import { createProviders, type Providers } from '@storesync/worker/providers';
+import { pricesFrom } from '@storesync/worker/providers/config';
 import { createGenerationWorker } from '@storesync/worker/worker';
 import { createGenerationQueue, redisConnectionOptions, type GenerateContentPayload } from '@storesync/worker/queue';
 import type { Queue, Worker } from 'bullmq';
@@ -94,7 +95,7 @@ export class TestContext {
         prisma: this.prisma,
         providers,
         logger: pino({ level: 'silent' }),
-        prices: { inputPerMTok: 0.15, outputPerMTok: 0.6, embeddingPerMTok: 0.02 },
+        prices: pricesFrom(this.env),
       },
     });
     this.workers.push(worker);

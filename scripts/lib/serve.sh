@@ -32,11 +32,15 @@ log "loading demo data"
 seed_output="$(npm run --silent seed -w @storesync/db)"
 grep '^\[seed\]' <<<"$seed_output" || true
 
+# Demo copy has no embeddings yet; similarity search and generation examples need them.
+npm run --silent embeddings:backfill -w @storesync/worker
+
 log "starting the API"
 # In its own process group (job control on), so that one signal reaches npm, tsx and node
 # alike: npm does not pass signals on through the `sh -c` it runs scripts with.
 set -m
-npm run --silent start -w @storesync/api &
+# The generation worker runs inside the API process here (see EMBEDDED_WORKER in api/src/env.ts).
+EMBEDDED_WORKER="${EMBEDDED_WORKER:-true}" npm run --silent start -w @storesync/api &
 api_pid=$!
 set +m
 

@@ -1,6 +1,6 @@
 /** The worker's configuration. The only module of the worker that reads process.env. */
 import { z } from 'zod';
-import { providerEnvShape } from './providers/config.ts';
+import { priceEnvShape, providerEnvShape } from './providers/config.ts';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -8,10 +8,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   ...providerEnvShape,
-  /** USD per million tokens, for cost estimates. Defaults are gpt-4o-mini and text-embedding-3-small list prices. */
-  PRICE_INPUT_PER_MTOK: z.coerce.number().nonnegative().default(0.15),
-  PRICE_OUTPUT_PER_MTOK: z.coerce.number().nonnegative().default(0.6),
-  PRICE_EMBEDDING_PER_MTOK: z.coerce.number().nonnegative().default(0.02),
+  ...priceEnvShape,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -2,6 +2,7 @@
 import { createPrismaClient } from '@storesync/db';
 import { pino } from 'pino';
 import { loadWorkerEnv } from './env.ts';
+import { pricesFrom } from './providers/config.ts';
 import { createProviders } from './providers/index.ts';
 import { redisConnectionOptions } from './redis.ts';
 import { createGenerationWorker } from './worker.ts';
@@ -17,11 +18,7 @@ const worker = createGenerationWorker({
     prisma,
     providers,
     logger,
-    prices: {
-      inputPerMTok: env.PRICE_INPUT_PER_MTOK,
-      outputPerMTok: env.PRICE_OUTPUT_PER_MTOK,
-      embeddingPerMTok: env.PRICE_EMBEDDING_PER_MTOK,
-    },
+    prices: pricesFrom(env),
   },
 });
 logger.info({ provider: providers.chat.name, model: providers.chat.model, concurrency: env.WORKER_CONCURRENCY }, 'worker started');

@@ -10,3 +10,18 @@ export const providerEnvShape = {
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
 };
+
+/** USD per million tokens, for cost estimates. Defaults are gpt-4o-mini and text-embedding-3-small list prices. */
+export const priceEnvShape = {
+  PRICE_INPUT_PER_MTOK: z.coerce.number().nonnegative().default(0.15),
+  PRICE_OUTPUT_PER_MTOK: z.coerce.number().nonnegative().default(0.6),
+  PRICE_EMBEDDING_PER_MTOK: z.coerce.number().nonnegative().default(0.02),
+};
+
+export function pricesFrom(env: { PRICE_INPUT_PER_MTOK: number; PRICE_OUTPUT_PER_MTOK: number; PRICE_EMBEDDING_PER_MTOK: number }) {
+  return {
+    inputPerMTok: env.PRICE_INPUT_PER_MTOK,
+    outputPerMTok: env.PRICE_OUTPUT_PER_MTOK,
+    embeddingPerMTok: env.PRICE_EMBEDDING_PER_MTOK,
+  };
+}
