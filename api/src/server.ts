@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { pricesFrom } from '@storesync/worker/providers/config';
 import { createProviders } from '@storesync/worker/providers';
 import { redisConnectionOptions } from '@storesync/worker/queue';
-import { createGenerationWorker } from '@storesync/worker/worker';
+import { createGenerationWorker, startLifecycleWorker } from '@storesync/worker/worker';
 import { createApp } from './app.ts';
 import { createAppDeps } from './deps.ts';
 import { loadEnv } from './env.ts';
@@ -14,13 +14,16 @@ const logger = createLogger(env.LOG_LEVEL);
 const deps = await createAppDeps(env, { logger });
 
 const app = createApp(deps, { collectProcessMetrics: true });
-const worker = env.EMBEDDED_WORKER
-  ? createGenerationWorker({
-      connection: redisConnectionOptions(env.REDIS_URL),
-      concurrency: env.WORKER_CONCURRENCY,
-      context: { prisma: deps.prisma, providers: createProviders(env), prices: pricesFrom(env), logger },
-    })
-  : undefined;
+const workers = env.EMBEDDED_WORKER ? await startEmbeddedWorkers() : [];
+
+/** The generation and lifecycle workers inside this process (EMBEDDED_WORKER, used by `npm start`). */
+async function startEmbeddedWorkers() {
+  const connection = redisConnectionOptions(env.REDIS_URL);
+  const context = { prisma: deps.prisma, providers: createProviders(env), prices: pricesFrom(env), logger };
+  const generation = createGenerationWorker({ connection, concurrency: env.WORKER_CONCURRENCY, context });
+  const lifecycle = await startLifecycleWorker({ connection, context });
+  return [generation, lifecycle];
+}
 const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}` }, 'StoreSync API listening');
 });
@@ -28,7 +31,7 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close();
-  await worker?.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await deps.close();
   process.exit(0);
 }

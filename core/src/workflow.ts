@@ -48,7 +48,8 @@ export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 export type TransitionActor = 'editor' | 'manager' | 'reviewer';
 
 export interface Transition {
-  from: readonly CampaignStatus[];
+  /** Each action leaves exactly one status, so the audit trail's previous status is certain. */
+  from: CampaignStatus;
   to: CampaignStatus;
   decision: ApprovalDecision;
   actor: TransitionActor;
@@ -56,29 +57,29 @@ export interface Transition {
 }
 
 export const TRANSITIONS: Record<WorkflowAction, Transition> = {
-  submit: { from: ['draft'], to: 'pending_review', decision: 'submitted', actor: 'editor', commentRequired: false },
-  approve: { from: ['pending_review'], to: 'approved', decision: 'approved', actor: 'reviewer', commentRequired: false },
-  reject: { from: ['pending_review'], to: 'rejected', decision: 'rejected', actor: 'reviewer', commentRequired: true },
+  submit: { from: 'draft', to: 'pending_review', decision: 'submitted', actor: 'editor', commentRequired: false },
+  approve: { from: 'pending_review', to: 'approved', decision: 'approved', actor: 'reviewer', commentRequired: false },
+  reject: { from: 'pending_review', to: 'rejected', decision: 'rejected', actor: 'reviewer', commentRequired: true },
   request_changes: {
-    from: ['pending_review'],
+    from: 'pending_review',
     to: 'draft',
     decision: 'requested_changes',
     actor: 'reviewer',
     commentRequired: true,
   },
-  revise: { from: ['rejected'], to: 'draft', decision: 'revised', actor: 'editor', commentRequired: false },
-  schedule: { from: ['approved'], to: 'scheduled', decision: 'scheduled', actor: 'manager', commentRequired: false },
-  activate: { from: ['scheduled'], to: 'active', decision: 'activated', actor: 'manager', commentRequired: false },
-  complete: { from: ['active'], to: 'completed', decision: 'completed', actor: 'manager', commentRequired: false },
+  revise: { from: 'rejected', to: 'draft', decision: 'revised', actor: 'editor', commentRequired: false },
+  schedule: { from: 'approved', to: 'scheduled', decision: 'scheduled', actor: 'manager', commentRequired: false },
+  activate: { from: 'scheduled', to: 'active', decision: 'activated', actor: 'manager', commentRequired: false },
+  complete: { from: 'active', to: 'completed', decision: 'completed', actor: 'manager', commentRequired: false },
 };
 
-/** Actions whose `from` includes `status`, in a stable order. */
+/** Actions that leave `status`, in a stable order. */
 export function allowedActions(status: CampaignStatus): WorkflowAction[] {
-  return WORKFLOW_ACTIONS.filter((action) => TRANSITIONS[action].from.includes(status));
+  return WORKFLOW_ACTIONS.filter((action) => TRANSITIONS[action].from === status);
 }
 
 export function canTransition(status: CampaignStatus, action: WorkflowAction): boolean {
-  return TRANSITIONS[action].from.includes(status);
+  return TRANSITIONS[action].from === status;
 }
 
 /** Statuses in which the campaign's copy, customizations and schedule may still be edited. */

@@ -26,3 +26,4 @@ export {
   type SqlRunner,
 } from './vectors.ts';
 export { applyMigrations } from './schema-engine.ts';
+export { transitionCampaign, type TransitionOutcome, type TransitionRequest } from './workflow.ts';

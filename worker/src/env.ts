@@ -10,6 +10,8 @@ const envSchema = z.object({
   ...providerEnvShape,
   ...priceEnvShape,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Model requests per minute across all workers (shared through Redis); unset means no limit. */
+  OPENAI_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

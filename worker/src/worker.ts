@@ -1,17 +1,33 @@
-/** The BullMQ worker that runs generation jobs, wired to the job handlers by name. */
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+/**
+ * The BullMQ workers: generation jobs on the generation queue, and the every-minute campaign
+ * lifecycle on its own queue so a long generation backlog never delays a campaign going live.
+ */
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import * as campaignLifecycle from './jobs/campaign-lifecycle.job.ts';
 import type { JobContext } from './jobs/context.ts';
 import * as generateContent from './jobs/generate-content.job.ts';
 import { GENERATION_QUEUE, type GenerateContentPayload } from './queue.ts';
 
-export interface GenerationWorkerOptions {
+export const LIFECYCLE_QUEUE = 'lifecycle';
+const LIFECYCLE_EVERY_MS = 60_000;
+
+export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix?: string;
   concurrency: number;
+  /** Model requests per minute across every worker of the queue (BullMQ's limiter is global). */
+  requestsPerMinute?: number;
   context: JobContext;
 }
 
-export function createGenerationWorker(options: GenerationWorkerOptions) {
+function logFailures(worker: Worker, context: JobContext, queue: string) {
+  worker.on('failed', (job, error) => {
+    context.logger.warn({ queue, job_id: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed');
+  });
+  worker.on('error', (error) => context.logger.error({ queue, err: error }, 'worker error'));
+}
+
+export function createGenerationWorker(options: WorkerOptions) {
   const { context } = options;
   const worker = new Worker<GenerateContentPayload, generateContent.GenerateContentResult>(
     GENERATION_QUEUE,
@@ -19,11 +35,38 @@ export function createGenerationWorker(options: GenerationWorkerOptions) {
       if (job.name !== generateContent.name) throw new Error(`unknown job "${job.name}" on the ${GENERATION_QUEUE} queue`);
       return generateContent.handler(job, context);
     },
-    { connection: options.connection, prefix: options.prefix ?? 'bull', concurrency: options.concurrency },
+    {
+      connection: options.connection,
+      prefix: options.prefix ?? 'bull',
+      concurrency: options.concurrency,
+      ...(options.requestsPerMinute ? { limiter: { max: options.requestsPerMinute, duration: 60_000 } } : {}),
+    },
   );
-  worker.on('failed', (job, error) => {
-    context.logger.warn({ job_id: job?.id, attempts: job?.attemptsMade, err: error }, 'generation job failed');
-  });
-  worker.on('error', (error) => context.logger.error({ err: error }, 'generation worker error'));
+  logFailures(worker, context, GENERATION_QUEUE);
   return worker;
+}
+
+/** The lifecycle worker, and its job scheduler (upserted, so many workers keep one schedule). */
+export async function startLifecycleWorker(options: Omit<WorkerOptions, 'concurrency' | 'requestsPerMinute'>) {
+  const { context } = options;
+  const prefix = options.prefix ?? 'bull';
+  const queue = new Queue(LIFECYCLE_QUEUE, { connection: options.connection, prefix });
+  await queue.upsertJobScheduler(
+    campaignLifecycle.name,
+    { every: LIFECYCLE_EVERY_MS },
+    { name: campaignLifecycle.name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  const worker = new Worker(LIFECYCLE_QUEUE, (job: Job) => campaignLifecycle.handler(job, context), {
+    connection: options.connection,
+    prefix,
+    concurrency: 1,
+  });
+  logFailures(worker, context, LIFECYCLE_QUEUE);
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await queue.close();
+    },
+  };
 }

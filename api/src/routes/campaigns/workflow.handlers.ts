@@ -1,6 +1,6 @@
 /**
- * Workflow transitions: POST /campaigns/{id}/{action}. Each transition and its ApprovalStep are
- * written in one transaction, and the status update is conditional on the status we checked,
+ * Workflow transitions: POST /campaigns/{id}/{action}. The checks are here; the write is
+ * transitionCampaign (status and ApprovalStep in one transaction, conditional on the status),
  * so of two reviewers deciding at the same moment exactly one decision is recorded.
  */
 import type { RouteHandler } from '@hono/zod-openapi';
@@ -11,6 +11,7 @@ import {
   type CampaignStatus,
   type WorkflowAction,
 } from '@storesync/core';
+import { transitionCampaign } from '@storesync/db';
 import { assertCanWrite, isReviewer } from '../../lib/access.ts';
 import { ApiError, ErrorCode, forbidden, validationFailed } from '../../lib/errors.ts';
 import type { AppBindings, AuthUser } from '../../lib/types.ts';
@@ -98,28 +99,14 @@ export const transitionHandler =
     assertMayTake(user, action, campaign);
     if (!canTransition(campaign.status, action)) throw invalidTransition(action, campaign.status);
     const scheduleChanges = preconditions(action, campaign, input);
-    const transition = TRANSITIONS[action];
-
-    await prisma.$transaction(async (tx) => {
-      const moved = await tx.locationCampaign.updateMany({
-        where: { id: campaign.id, status: { in: [...transition.from] } },
-        data: { status: transition.to, ...scheduleChanges },
-      });
-      if (moved.count === 0) {
-        // Someone else moved it first; report the status they left it in.
-        const current = await tx.locationCampaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { status: true } });
-        throw invalidTransition(action, current.status);
-      }
-      await tx.approvalStep.create({
-        data: {
-          campaignId: campaign.id,
-          approverId: user.id,
-          decision: transition.decision,
-          comments: input.comments ?? '',
-          previousStatus: campaign.status,
-          newStatus: transition.to,
-        },
-      });
+    const outcome = await transitionCampaign(prisma, {
+      campaignId: campaign.id,
+      action,
+      actorId: user.id,
+      comments: input.comments ?? '',
+      data: scheduleChanges,
     });
+    // Someone else moved it first; report the status they left it in.
+    if (!outcome.moved) throw invalidTransition(action, outcome.currentStatus);
     return c.json(toCampaignDetailJson(await findVisibleCampaign(prisma, user, campaign.id)), 200);
   };
