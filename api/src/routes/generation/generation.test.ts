@@ -132,6 +132,37 @@ describe('POST /api/v1/campaigns/generate-content', () => {
     expect(stored.generatedContent).toBe('Original copy');
   });
 
+  it('refuses generation beyond the brand’s monthly token budget before any model call', async () => {
+    const brand = await ctx.createBrand('Budget Co', { monthly_token_budget: 100 });
+    const location = await ctx.createLocation(brand.id, '901');
+    const template = await ctx.createTemplate(brand.id);
+    const manager = await ctx.createUser('brand_manager', { brands: [brand.id] });
+    const spent = await ctx.createCampaign(location.id, template.id);
+    await ctx.prisma.campaignContentVersion.create({
+      data: {
+        campaignId: spent.id,
+        attempt: 1,
+        versionNumber: 1,
+        status: 'ok',
+        content: 'earlier copy',
+        provider: 'offline',
+        model: 'storesync-offline-copy-v1',
+        templateVersion: 1,
+        promptVersion: 'v1',
+        inputsHash: 'x',
+        promptTokens: 90,
+        completionTokens: 20,
+        latencyMs: 1,
+      },
+    });
+    const campaign = await ctx.createCampaign(location.id, template.id);
+    const queued = await generate(campaign.id, manager.token);
+    const job = await ctx.waitForJob(queued.json.id, manager.token);
+    expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(job.error).toContain('110 of its 100 monthly tokens');
+    expect(await ctx.prisma.campaignContentVersion.count({ where: { campaignId: campaign.id } })).toBe(0);
+  });
+
   it('refuses reviewed campaigns, viewers and other brands', async () => {
     const approved = await ctx.createCampaign(world.location.id, world.template.id, { status: 'approved' });
     const locked = await generate(approved.id, world.users.brandManager.token);
