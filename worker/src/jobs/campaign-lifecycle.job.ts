@@ -20,37 +20,27 @@ export interface LifecycleResult {
   completed: number;
 }
 
-async function dueCampaigns(ctx: JobContext, status: 'scheduled' | 'active', now: Date) {
-  const field = status === 'scheduled' ? 'scheduledStart' : 'scheduledEnd';
-  return ctx.prisma.locationCampaign.findMany({
-    where: { status, [field]: { lte: now } },
-    select: { id: true },
-    orderBy: { [field]: 'asc' },
-    take: BATCH_SIZE,
-  });
-}
+/** The two automatic steps, in the order a campaign takes them. */
+const STEPS = [
+  { status: 'scheduled', due: 'scheduledStart', action: 'activate', counter: 'activated', comments: 'Started automatically at its scheduled start' },
+  { status: 'active', due: 'scheduledEnd', action: 'complete', counter: 'completed', comments: 'Completed automatically at its scheduled end' },
+] as const;
 
 export async function handler(job: Job, ctx: JobContext, now = new Date()): Promise<LifecycleResult> {
   payloadSchema.parse(job.data);
   const result: LifecycleResult = { activated: 0, completed: 0 };
-  for (const { id } of await dueCampaigns(ctx, 'scheduled', now)) {
-    const outcome = await transitionCampaign(ctx.prisma, {
-      campaignId: id,
-      action: 'activate',
-      actorId: null,
-      comments: 'Started automatically at its scheduled start',
+  for (const step of STEPS) {
+    const due = await ctx.prisma.locationCampaign.findMany({
+      where: { status: step.status, [step.due]: { lte: now } },
+      select: { id: true },
+      orderBy: { [step.due]: 'asc' },
+      take: BATCH_SIZE,
     });
-    // Another worker's run, or a person, moved it first: nothing to do.
-    if (outcome.moved) result.activated += 1;
-  }
-  for (const { id } of await dueCampaigns(ctx, 'active', now)) {
-    const outcome = await transitionCampaign(ctx.prisma, {
-      campaignId: id,
-      action: 'complete',
-      actorId: null,
-      comments: 'Completed automatically at its scheduled end',
-    });
-    if (outcome.moved) result.completed += 1;
+    for (const { id } of due) {
+      const outcome = await transitionCampaign(ctx.prisma, { campaignId: id, action: step.action, actorId: null, comments: step.comments });
+      // Another worker's run, or a person, moved it first: nothing to do.
+      if (outcome.moved) result[step.counter] += 1;
+    }
   }
   if (result.activated || result.completed) ctx.logger.info(result, 'campaign lifecycle');
   return result;
