@@ -59,7 +59,8 @@ export function toCampaignDetailJson(campaign: CampaignDetailRow) {
     approval_history: campaign.approvalSteps.map((step) => ({
       id: step.id,
       approver: step.approverId,
-      approver_name: step.approver ? fullName(step.approver) : '',
+      // Users are deactivated, never deleted, so a step without an approver was taken by the system.
+      approver_name: step.approver ? fullName(step.approver) : 'StoreSync (automatic)',
       decision: step.decision,
       comments: step.comments,
       previous_status: step.previousStatus,

@@ -343,6 +343,15 @@ describe('workflow', () => {
     expect(stored.status).toBe(steps[0]?.newStatus);
   });
 
+  it('names the system as the approver of automatic steps', async () => {
+    const campaign = await draftFor({ status: 'active' });
+    await ctx.prisma.approvalStep.create({
+      data: { campaignId: campaign.id, approverId: null, decision: 'activated', previousStatus: 'scheduled', newStatus: 'active' },
+    });
+    const detail = await ctx.request('GET', `/api/v1/campaigns/${campaign.id}`, { token: world.users.viewer.token });
+    expect(detail.json.approval_history[0]).toMatchObject({ approver: null, approver_name: 'StoreSync (automatic)' });
+  });
+
   it('refuses missing and bad tokens on transitions', async () => {
     const campaign = await draftFor();
     await expectRejectsBadTokens(ctx, world.users.admin.id, 'POST', `/api/v1/campaigns/${campaign.id}/submit`);
