@@ -17,6 +17,7 @@ import { registerDocsRoutes } from './routes/health/docs.ts';
 import { registerGenerationRoutes } from './routes/generation/generation.index.ts';
 import { registerHealthRoutes } from './routes/health/health.index.ts';
 import { registerLocationRoutes } from './routes/locations/locations.index.ts';
+import { registerRunRoutes } from './routes/runs/runs.index.ts';
 import { registerTemplateRoutes } from './routes/templates/templates.index.ts';
 import { registerUserRoutes } from './routes/users/users.index.ts';
 
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   registerLocationRoutes(app, API_PREFIX);
   registerTemplateRoutes(app, API_PREFIX);
   registerGenerationRoutes(app, API_PREFIX);
+  registerRunRoutes(app, API_PREFIX);
   registerCampaignRoutes(app, API_PREFIX);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -20,7 +20,12 @@ const workers = env.EMBEDDED_WORKER ? await startEmbeddedWorkers() : [];
 async function startEmbeddedWorkers() {
   const connection = redisConnectionOptions(env.REDIS_URL);
   const context = { prisma: deps.prisma, providers: createProviders(env), prices: pricesFrom(env), logger };
-  const generation = createGenerationWorker({ connection, concurrency: env.WORKER_CONCURRENCY, context });
+  const generation = createGenerationWorker({
+    connection,
+    concurrency: env.WORKER_CONCURRENCY,
+    requestsPerMinute: env.OPENAI_REQUESTS_PER_MINUTE,
+    context,
+  });
   const lifecycle = await startLifecycleWorker({ connection, context });
   return [generation, lifecycle];
 }

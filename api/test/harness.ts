@@ -102,12 +102,12 @@ export class TestContext {
     return worker;
   }
 
-  /** Polls GET /jobs/{id} until the job completes or fails. */
+  /** Polls GET /jobs/{id} until the job completes, fails or is cancelled. */
   async waitForJob(jobId: string, token: string, timeoutMs = 20_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const response = await this.request('GET', `/api/v1/jobs/${jobId}`, { token });
-      if (response.json?.status === 'completed' || response.json?.status === 'failed') return response.json;
+      if (['completed', 'failed', 'cancelled'].includes(response.json?.status)) return response.json;
       if (Date.now() > deadline) throw new Error(`job ${jobId} still ${response.json?.status} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -7,6 +7,7 @@ export {
   type BrandMembership,
   type CampaignContentVersion,
   type GenerationJob,
+  type GenerationRun,
   type CampaignTemplate,
   type Location,
   type LocationAssignment,

@@ -34,6 +34,7 @@ async function loadJob(ctx: JobContext, generationJobId: string) {
           template: true,
         },
       },
+      run: { select: { status: true } },
     },
   });
   if (!row) throw new UnrecoverableError(`generation job ${generationJobId} has no database row`);
@@ -89,6 +90,15 @@ export async function handler(job: Job<GenerateContentPayload>, ctx: JobContext)
     // A duplicate delivery of finished work: report what was done, do nothing again.
     const done = await ctx.prisma.campaignContentVersion.findFirst({ where: { generationJobId, status: 'ok' } });
     return { versionId: done?.id ?? null, applied: done !== null };
+  }
+  if (row.run?.status === 'cancelled') {
+    // Cancelling a run removes its waiting jobs from the queue, but a job picked up meanwhile, or
+    // waiting out a retry backoff, still arrives here: it must not spend a model call.
+    await ctx.prisma.generationJob.update({
+      where: { id: generationJobId },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
+    return { versionId: null, applied: false };
   }
   await ctx.prisma.generationJob.update({
     where: { id: generationJobId },

@@ -1,34 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { findSimilarCampaigns, REVIEWED_STATUSES, type GenerationJob } from '@storesync/db';
-import { enqueueGeneration, generationJobId, hashGenerationInputs } from '@storesync/worker/queue';
 import { assertCanWrite, campaignWhere, canSeeBrand, isAdmin } from '../../lib/access.ts';
 import { ApiError, ErrorCode, notFound } from '../../lib/errors.ts';
 import type { AppBindings, AppDeps } from '../../lib/types.ts';
 import { findVisibleCampaign } from '../campaigns/campaigns.handlers.ts';
+import { generationIdentity, isGeneratable, planGenerations, queueGenerations, withQueueTimeout } from './enqueue.ts';
 import type { generateContent, getJob, listVersions, similarCampaigns } from './generation.routes.ts';
-
-/** Statuses whose copy a generation may replace; a reviewed campaign goes back to draft first. */
-const GENERATABLE_STATUSES = ['draft', 'rejected'];
-const QUEUE_TIMEOUT_MS = 3_000;
-
-const queueUnavailable = () =>
-  new ApiError(ErrorCode.Unavailable, 'The job queue (Redis) is unavailable right now; nothing was queued, try again shortly');
-
-/** Redis calls that wait for a reconnect would hang the request; give up after a few seconds. */
-async function withQueueTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(queueUnavailable()), QUEUE_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } catch (error) {
-    throw error instanceof ApiError ? error : queueUnavailable();
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function jobJson(deps: AppDeps, row: GenerationJob, options: { readProgress: boolean }) {
   const version = await deps.prisma.campaignContentVersion.findFirst({
@@ -57,12 +34,12 @@ async function jobJson(deps: AppDeps, row: GenerationJob, options: { readProgres
 
 export const generateContentHandler: RouteHandler<typeof generateContent, AppBindings> = async (c) => {
   const deps = c.get('deps');
-  const { prisma, generationQueue } = deps;
+  const { prisma } = deps;
   const user = c.get('user');
   const body = c.req.valid('json');
   const campaign = await findVisibleCampaign(prisma, user, body.campaign_id);
   assertCanWrite(user);
-  if (!GENERATABLE_STATUSES.includes(campaign.status)) {
+  if (!isGeneratable(campaign.status)) {
     throw new ApiError(
       ErrorCode.Conflict,
       `The campaign is ${campaign.status}; its reviewed copy is kept. Request changes or revise it back to draft to generate new copy`,
@@ -70,45 +47,10 @@ export const generateContentHandler: RouteHandler<typeof generateContent, AppBin
     );
   }
   const brand = await prisma.brand.findUniqueOrThrow({ where: { id: campaign.location.brandId }, select: { settings: true } });
-  const inputsHash = hashGenerationInputs({
-    campaignId: campaign.id,
-    templateId: campaign.templateId,
-    templateVersion: campaign.template.version,
-    location: {
-      name: campaign.location.name,
-      storeNumber: campaign.location.storeNumber,
-      address: campaign.location.address,
-      attributes: campaign.location.attributes,
-    },
-    customizations: campaign.customizations,
-    brandSettings: brand.settings,
-    useSimilarContent: body.use_similar_content,
-    additionalContext: body.additional_context,
-  });
-  const id = generationJobId(campaign.id, inputsHash, body.force ? randomUUID().slice(0, 8) : undefined);
-  const existing = await prisma.generationJob.findUnique({ where: { id } });
-  if (existing?.status === 'completed') return c.json(await jobJson(deps, existing, { readProgress: false }), 202);
-
-  const row = existing
-    ? await prisma.generationJob.update({ where: { id }, data: existing.status === 'failed' ? { status: 'queued', error: null } : {} })
-    : await prisma.generationJob.create({
-        data: {
-          id,
-          campaignId: campaign.id,
-          requestedById: user.id,
-          inputsHash,
-          useSimilarContent: body.use_similar_content,
-          additionalContext: body.additional_context,
-        },
-      });
-  await withQueueTimeout(
-    (async () => {
-      const queued = await generationQueue.getJob(id);
-      // A failed job keeps its id in BullMQ, where a second add would be ignored: retry it instead.
-      if (queued && (await queued.isFailed())) await queued.retry();
-      else await enqueueGeneration(generationQueue, id);
-    })(),
-  );
+  const options = { useSimilarContent: body.use_similar_content, additionalContext: body.additional_context, force: body.force };
+  const identity = generationIdentity(campaign, brand.settings, options);
+  await queueGenerations(deps, await planGenerations(prisma, [identity]), { options, requestedById: user.id, runId: null });
+  const row = await prisma.generationJob.findUniqueOrThrow({ where: { id: identity.jobId } });
   return c.json(await jobJson(deps, row, { readProgress: false }), 202);
 };
 

@@ -22,7 +22,7 @@ export const JobStatusSchema = z
     id: z.string(),
     task_id: z.string().openapi({ description: 'Same as id (the spec’s name)' }),
     campaign_id: z.string().uuid(),
-    status: z.enum(['queued', 'active', 'completed', 'failed']),
+    status: z.enum(['queued', 'active', 'completed', 'failed', 'cancelled']),
     progress: z.number().int().min(0).max(100),
     error: z.string().nullable(),
     attempts: z.number().int(),
