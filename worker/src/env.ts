@@ -12,6 +12,15 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Model requests per minute across all workers (shared through Redis); unset means no limit. */
   OPENAI_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  /** Redis key prefix of the queues (BullMQ's `prefix`); workers and the API must agree on it. */
+  BULLMQ_PREFIX: z.string().min(1).default('bull'),
+  /**
+   * How long a running job's lock lasts without renewal (renewed every half of it). A worker that
+   * dies leaves its jobs locked this long before another worker may take them. Unset: BullMQ's 30 s.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).optional(),
+  /** How often the worker looks for jobs whose lock ran out (stalled jobs). Unset: BullMQ's 30 s. */
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -13,21 +13,39 @@ const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POO
 const providers = createProviders(env);
 const connection = redisConnectionOptions(env.REDIS_URL);
 const context = { prisma, providers, logger, prices: pricesFrom(env) };
+const prefix = env.BULLMQ_PREFIX;
 const worker = createGenerationWorker({
   connection,
+  prefix,
   concurrency: env.WORKER_CONCURRENCY,
   requestsPerMinute: env.OPENAI_REQUESTS_PER_MINUTE,
+  lockDuration: env.WORKER_LOCK_DURATION_MS,
+  stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
   context,
 });
-const lifecycle = await startLifecycleWorker({ connection, context });
+const lifecycle = await startLifecycleWorker({ connection, prefix, context });
 logger.info({ provider: providers.chat.name, model: providers.chat.model, concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 
+let shuttingDown = false;
+
 async function shutdown(signal: string) {
+  if (shuttingDown) {
+    // A second signal (a supervisor repeating itself, Ctrl-C twice) must not cut the running jobs short.
+    logger.warn({ signal }, 'already finishing running jobs; still stopping');
+    return;
+  }
+  shuttingDown = true;
   logger.info({ signal }, 'finishing running jobs, then stopping');
-  // close() waits for running jobs; unfinished ones are picked up again as stalled jobs.
-  await Promise.all([worker.close(), lifecycle.close()]);
-  await prisma.$disconnect();
+  try {
+    // close() waits for running jobs; unfinished ones are picked up again as stalled jobs.
+    await Promise.all([worker.close(), lifecycle.close()]);
+    await prisma.$disconnect();
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+  logger.info('stopped');
   process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -17,6 +17,10 @@ export interface WorkerOptions {
   concurrency: number;
   /** Model requests per minute across every worker of the queue (BullMQ's limiter is global). */
   requestsPerMinute?: number;
+  /** BullMQ `lockDuration` (ms); unset keeps BullMQ's default (30 s). */
+  lockDuration?: number;
+  /** BullMQ `stalledInterval` (ms); unset keeps BullMQ's default (30 s). */
+  stalledInterval?: number;
   context: JobContext;
 }
 
@@ -40,6 +44,8 @@ export function createGenerationWorker(options: WorkerOptions) {
       prefix: options.prefix ?? 'bull',
       concurrency: options.concurrency,
       ...(options.requestsPerMinute ? { limiter: { max: options.requestsPerMinute, duration: 60_000 } } : {}),
+      ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+      ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
     },
   );
   logFailures(worker, context, GENERATION_QUEUE);
@@ -47,10 +53,12 @@ export function createGenerationWorker(options: WorkerOptions) {
 }
 
 /** The lifecycle worker, and its job scheduler (upserted, so many workers keep one schedule). */
-export async function startLifecycleWorker(options: Omit<WorkerOptions, 'concurrency' | 'requestsPerMinute'>) {
+export async function startLifecycleWorker(options: Omit<WorkerOptions, 'concurrency' | 'requestsPerMinute' | 'lockDuration' | 'stalledInterval'>) {
   const { context } = options;
   const prefix = options.prefix ?? 'bull';
   const queue = new Queue(LIFECYCLE_QUEUE, { connection: options.connection, prefix });
+  // Without a listener a Redis outage prints raw connection errors; log them like the workers do.
+  queue.on('error', (error) => context.logger.error({ queue: LIFECYCLE_QUEUE, err: error }, 'queue error'));
   await queue.upsertJobScheduler(
     campaignLifecycle.name,
     { every: LIFECYCLE_EVERY_MS },

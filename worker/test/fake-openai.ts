@@ -128,12 +128,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     requestCount += 1;
     const requestId = `req_fake_${requestCount}`;
     const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    // Listen before reading the body: a client that hangs up early must not be answered later
+    // with a failure planned for the next test's request.
+    const clientGone = new AbortController();
+    response.on('close', () => clientGone.abort());
     const text = await readBody(request);
     const body = parseJson(text);
     requests.push({ method: request.method ?? '', path, headers: request.headers, body: body ?? text });
+    if (clientGone.signal.aborted) return;
 
-    const clientGone = new AbortController();
-    response.on('close', () => clientGone.abort());
     if (behaviour.delayMs > 0) {
       const waited = await sleep(behaviour.delayMs, true, { signal: clientGone.signal }).catch((error: unknown) => {
         // The client gave up (its timeout) while we waited: there is nobody left to answer.

@@ -33,20 +33,41 @@ export function findVersion(prisma: PrismaClient, generationJobId: string, attem
   return prisma.campaignContentVersion.findUnique({ where: { generationJobId_attempt: { generationJobId, attempt } } });
 }
 
+export interface StoredVersion {
+  versionId: string;
+  /** Whether it is the campaign's current copy. */
+  applied: boolean;
+  status: 'ok' | 'failed';
+  failureReason: string | null;
+}
+
 /**
  * Inserts the version and, when it is usable, makes it the campaign's current copy with its
- * embedding, all in one transaction. Returns whether the campaign's copy was replaced (it is
- * not when a reviewer moved the campaign on meanwhile).
+ * embedding, all in one transaction. `applied` says whether the campaign's copy was replaced (it
+ * is not when a reviewer moved the campaign on meanwhile).
+ *
+ * When this job's attempt is already stored, that version is returned and nothing is written:
+ * BullMQ hands a running job out again when its lock is lost (a Redis outage longer than the
+ * lock, a stalled event loop), so two deliveries of one job may finish side by side. The
+ * campaign's row lock orders them; the second one finds the first one's version.
  */
-export async function storeVersion(
-  prisma: PrismaClient,
-  draft: VersionDraft,
-  embedding: number[] | null,
-): Promise<{ versionId: string; applied: boolean }> {
+export async function storeVersion(prisma: PrismaClient, draft: VersionDraft, embedding: number[] | null): Promise<StoredVersion> {
   return prisma.$transaction(async (tx) => {
-    const [campaign] = await tx.$queryRaw<{ status: string }[]>`
-      SELECT status::text AS status FROM location_campaigns WHERE id = ${draft.campaignId}::uuid FOR UPDATE`;
+    const [campaign] = await tx.$queryRaw<{ status: string; current_version_id: string | null }[]>`
+      SELECT status::text AS status, current_version_id::text AS current_version_id
+      FROM location_campaigns WHERE id = ${draft.campaignId}::uuid FOR UPDATE`;
     if (!campaign) throw new Error(`campaign ${draft.campaignId} no longer exists`);
+    const earlier = await tx.campaignContentVersion.findUnique({
+      where: { generationJobId_attempt: { generationJobId: draft.generationJobId, attempt: draft.attempt } },
+    });
+    if (earlier) {
+      return {
+        versionId: earlier.id,
+        applied: campaign.current_version_id === earlier.id,
+        status: earlier.status,
+        failureReason: earlier.failureReason,
+      };
+    }
     const latest = await tx.campaignContentVersion.aggregate({
       where: { campaignId: draft.campaignId },
       _max: { versionNumber: true },
@@ -62,6 +83,6 @@ export async function storeVersion(
       });
       await setCampaignEmbedding(tx, draft.campaignId, embedding);
     }
-    return { versionId: version.id, applied };
+    return { versionId: version.id, applied, status: draft.status, failureReason: draft.failureReason };
   });
 }

@@ -77,8 +77,9 @@ function costOf(ctx: JobContext, tokens: { prompt: number; completion: number; e
 }
 
 async function markFailed(ctx: JobContext, generationJobId: string, reason: string) {
-  await ctx.prisma.generationJob.update({
-    where: { id: generationJobId },
+  // Never over a completion: another delivery of this job may have finished it meanwhile.
+  await ctx.prisma.generationJob.updateMany({
+    where: { id: generationJobId, status: { not: 'completed' } },
     data: { status: 'failed', error: reason, finishedAt: new Date() },
   });
 }
@@ -187,10 +188,11 @@ async function generate(job: Job<GenerateContentPayload>, ctx: JobContext, row: 
       latencyMs: Math.round(performance.now() - started),
     };
     draft.costUsd = costOf(ctx, { prompt: draft.promptTokens, completion: draft.completionTokens, embedding: draft.embeddingTokens });
+    // `stored` is another delivery's version of this attempt when that one stored it first.
     const stored = await storeVersion(ctx.prisma, draft, embedded?.embeddings[0] ?? null);
     await job.updateProgress(40 + attempt * 30);
-    if (!problems.length) return complete(ctx, row.id, stored);
-    promptInput.previousProblems = problems;
+    if (stored.status === 'ok') return complete(ctx, row.id, { versionId: stored.versionId, applied: stored.applied });
+    promptInput.previousProblems = stored.failureReason ? [stored.failureReason] : problems;
   }
   throw new UnrecoverableError(`the copy failed the brand's checks twice: ${promptInput.previousProblems.join('; ')}`);
 }
