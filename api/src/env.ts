@@ -38,7 +38,7 @@ const envSchema = z.object({
     .transform((value) => value === 'true'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
   /** The workers' shared limit on generation jobs per minute; the run estimate respects it too. */
-  OPENAI_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  GENERATION_JOBS_PER_MINUTE: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Origins allowed to call the API from a browser (the add-in task panes), comma-separated.

@@ -23,7 +23,7 @@ async function startEmbeddedWorkers() {
   const generation = createGenerationWorker({
     connection,
     concurrency: env.WORKER_CONCURRENCY,
-    requestsPerMinute: env.OPENAI_REQUESTS_PER_MINUTE,
+    jobsPerMinute: env.GENERATION_JOBS_PER_MINUTE,
     context,
   });
   const lifecycle = await startLifecycleWorker({ connection, context });

@@ -10,8 +10,8 @@ const envSchema = z.object({
   ...providerEnvShape,
   ...priceEnvShape,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
-  /** Model requests per minute across all workers (shared through Redis); unset means no limit. */
-  OPENAI_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  /** Generation jobs started per minute across all workers (shared through Redis); unset means no limit. */
+  GENERATION_JOBS_PER_MINUTE: z.coerce.number().int().positive().optional(),
   /** Redis key prefix of the queues (BullMQ's `prefix`); workers and the API must agree on it. */
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
   /**

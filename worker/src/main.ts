@@ -18,7 +18,7 @@ const worker = createGenerationWorker({
   connection,
   prefix,
   concurrency: env.WORKER_CONCURRENCY,
-  requestsPerMinute: env.OPENAI_REQUESTS_PER_MINUTE,
+  jobsPerMinute: env.GENERATION_JOBS_PER_MINUTE,
   lockDuration: env.WORKER_LOCK_DURATION_MS,
   stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
   context,

@@ -15,8 +15,11 @@ export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix?: string;
   concurrency: number;
-  /** Model requests per minute across every worker of the queue (BullMQ's limiter is global). */
-  requestsPerMinute?: number;
+  /**
+   * Generation jobs started per minute across every worker of the queue (BullMQ's limiter is
+   * global). A job makes one chat request and one or two embedding requests.
+   */
+  jobsPerMinute?: number;
   /** BullMQ `lockDuration` (ms); unset keeps BullMQ's default (30 s). */
   lockDuration?: number;
   /** BullMQ `stalledInterval` (ms); unset keeps BullMQ's default (30 s). */
@@ -43,7 +46,7 @@ export function createGenerationWorker(options: WorkerOptions) {
       connection: options.connection,
       prefix: options.prefix ?? 'bull',
       concurrency: options.concurrency,
-      ...(options.requestsPerMinute ? { limiter: { max: options.requestsPerMinute, duration: 60_000 } } : {}),
+      ...(options.jobsPerMinute ? { limiter: { max: options.jobsPerMinute, duration: 60_000 } } : {}),
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
     },
@@ -53,7 +56,7 @@ export function createGenerationWorker(options: WorkerOptions) {
 }
 
 /** The lifecycle worker, and its job scheduler (upserted, so many workers keep one schedule). */
-export async function startLifecycleWorker(options: Omit<WorkerOptions, 'concurrency' | 'requestsPerMinute' | 'lockDuration' | 'stalledInterval'>) {
+export async function startLifecycleWorker(options: Omit<WorkerOptions, 'concurrency' | 'jobsPerMinute' | 'lockDuration' | 'stalledInterval'>) {
   const { context } = options;
   const prefix = options.prefix ?? 'bull';
   const queue = new Queue(LIFECYCLE_QUEUE, { connection: options.connection, prefix });

@@ -10,7 +10,7 @@
  *   answer, which is embedded for later searches;
  * - cost: those tokens at the PRICE_* settings;
  * - duration: campaigns × the mean wall time of recent completed jobs (3 s without history) /
- *   WORKER_CONCURRENCY, and no less than the workers' OPENAI_REQUESTS_PER_MINUTE limit allows.
+ *   WORKER_CONCURRENCY, and no less than the workers' GENERATION_JOBS_PER_MINUTE limit allows.
  *
  * Not modelled: the one retry a copy that fails the brand's checks gets (a second prompt and
  * answer), provider retries after 429/5xx, and jobs already waiting
@@ -140,7 +140,7 @@ export async function estimateRunUsage(deps: AppDeps, campaigns: RunCampaign[], 
     durationSeconds: Math.ceil(
       Math.max(
         (campaigns.length * jobSeconds) / env.WORKER_CONCURRENCY,
-        env.OPENAI_REQUESTS_PER_MINUTE ? (campaigns.length * 60) / env.OPENAI_REQUESTS_PER_MINUTE : 0,
+        env.GENERATION_JOBS_PER_MINUTE ? (campaigns.length * 60) / env.GENERATION_JOBS_PER_MINUTE : 0,
       ),
     ),
     averageJobSeconds: jobSeconds,
