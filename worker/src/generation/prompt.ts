@@ -3,7 +3,7 @@
  * concise, no placeholder brackets), plus the brand's own rules, so the model knows the checks
  * its answer must pass.
  */
-import type { BrandSettings } from '@storesync/core';
+import { fullAddress, readBrandSettings, renderTemplate, type BrandSettings } from '@storesync/core';
 import { offlinePromptPayload } from '../providers/offline.ts';
 import type { ChatMessage } from '../providers/types.ts';
 
@@ -85,4 +85,49 @@ export function buildPrompt(input: PromptInput, options: { offlineFacts: boolean
     { role: 'system', content: systemPrompt(input.brand) },
     { role: 'user', content: user },
   ];
+}
+
+/** What preparePrompt reads of a campaign: the shape of a LocationCampaign with its location, brand and template. */
+export interface CampaignForPrompt {
+  customizations: unknown;
+  location: {
+    name: string;
+    storeNumber: string;
+    address: unknown;
+    attributes: unknown;
+    brand: { name: string; settings: unknown };
+  };
+  template: { contentTemplate: string };
+}
+
+/**
+ * The prompt input for a campaign, without examples: the template rendered for its location and
+ * customizations, and the facts the prompt states. The worker and the run estimate both start here.
+ */
+export async function preparePrompt(campaign: CampaignForPrompt, additionalContext: string): Promise<PromptInput> {
+  const { location, template } = campaign;
+  const address = location.address as Record<string, unknown>;
+  const attributes = location.attributes as Record<string, unknown>;
+  const customizations = campaign.customizations as Record<string, unknown>;
+  const rendered = await renderTemplate(template.contentTemplate, {
+    location: { name: location.name, store_number: location.storeNumber, address, attributes },
+    customizations,
+    brand: { name: location.brand.name },
+  });
+  return {
+    contentTemplate: template.contentTemplate,
+    renderedTemplate: rendered,
+    location: {
+      name: location.name,
+      storeNumber: location.storeNumber,
+      ...(typeof address.city === 'string' ? { city: address.city } : {}),
+      fullAddress: fullAddress(address),
+      attributes,
+    },
+    customizations,
+    examples: [],
+    additionalContext,
+    brand: { name: location.brand.name, settings: readBrandSettings(location.brand.settings) },
+    previousProblems: [],
+  };
 }

@@ -2,11 +2,11 @@
  * generate-content: one campaign's copy from its template, its location and up to three similar
  * approved examples of the same brand. Payload: the generation_jobs row id, nothing else.
  */
-import { checkGeneratedCopy, fullAddress, readBrandSettings, renderTemplate, type BrandSettings } from '@storesync/core';
+import { checkGeneratedCopy, type BrandSettings } from '@storesync/core';
 import { findSimilarCampaigns, REVIEWED_STATUSES } from '@storesync/db';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PROMPT_VERSION } from '../generation/inputs.ts';
-import { buildPrompt, type PromptInput } from '../generation/prompt.ts';
+import { buildPrompt, preparePrompt } from '../generation/prompt.ts';
 import { findVersion, storeVersion, type VersionDraft } from '../generation/versions.ts';
 import { ProviderError } from '../providers/types.ts';
 import { GENERATE_CONTENT_JOB, GenerateContentPayload } from '../queue.ts';
@@ -123,36 +123,14 @@ export async function handler(job: Job<GenerateContentPayload>, ctx: JobContext)
 async function generate(job: Job<GenerateContentPayload>, ctx: JobContext, row: LoadedJob): Promise<GenerateContentResult> {
   const { campaign } = row;
   const { location, template } = campaign;
-  const settings = readBrandSettings(location.brand.settings);
+  const promptInput = await preparePrompt(campaign, row.additionalContext);
+  const { settings } = promptInput.brand;
   await assertWithinBudget(ctx, location.brandId, settings);
-  const address = location.address as Record<string, unknown>;
-  const attributes = location.attributes as Record<string, unknown>;
-  const customizations = campaign.customizations as Record<string, unknown>;
-  const rendered = await renderTemplate(template.contentTemplate, {
-    location: { name: location.name, store_number: location.storeNumber, address, attributes },
-    customizations,
-    brand: { name: location.brand.name },
-  });
   await job.updateProgress(20);
-  const examples = await retrieveExamples(ctx, row, rendered);
+  const examples = await retrieveExamples(ctx, row, promptInput.renderedTemplate);
+  promptInput.examples = examples.texts;
   await job.updateProgress(40);
 
-  const promptInput: PromptInput = {
-    contentTemplate: template.contentTemplate,
-    renderedTemplate: rendered,
-    location: {
-      name: location.name,
-      storeNumber: location.storeNumber,
-      ...(typeof address.city === 'string' ? { city: address.city } : {}),
-      fullAddress: fullAddress(address),
-      attributes,
-    },
-    customizations,
-    examples: examples.texts,
-    additionalContext: row.additionalContext,
-    brand: { name: location.brand.name, settings },
-    previousProblems: [],
-  };
   const { chat, embeddings } = ctx.providers;
   for (let attempt = 1; attempt <= MAX_ANSWERS; attempt++) {
     const earlier = await findVersion(ctx.prisma, row.id, attempt);

@@ -16,11 +16,10 @@
  * answer), provider retries after 429/5xx, and jobs already waiting
  * in the queue ahead of the run.
  */
-import { fullAddress, readBrandSettings, renderTemplate } from '@storesync/core';
 import { REVIEWED_STATUSES, type PrismaClient } from '@storesync/db';
 import { estimateTokens } from '@storesync/worker/providers';
 import { pricesFrom } from '@storesync/worker/providers/config';
-import { buildPrompt } from '@storesync/worker/prompt';
+import { buildPrompt, preparePrompt } from '@storesync/worker/prompt';
 import type { AppDeps } from '../../lib/types.ts';
 import type { GenerationOptions } from '../generation/enqueue.ts';
 import type { RunCampaign } from './runs.selection.ts';
@@ -82,35 +81,12 @@ async function averageJobSeconds(prisma: PrismaClient): Promise<number> {
 
 /** The prompt as the worker builds it, before examples, and the rendered template it starts from. */
 async function promptWithoutExamples(campaign: RunCampaign, options: GenerationOptions, offlineFacts: boolean) {
-  const { location, template } = campaign;
-  const address = location.address as Record<string, unknown>;
-  const attributes = location.attributes as Record<string, unknown>;
-  const customizations = campaign.customizations as Record<string, unknown>;
-  const rendered = await renderTemplate(template.contentTemplate, {
-    location: { name: location.name, store_number: location.storeNumber, address, attributes },
-    customizations,
-    brand: { name: location.brand.name },
-  });
-  const messages = buildPrompt(
-    {
-      contentTemplate: template.contentTemplate,
-      renderedTemplate: rendered,
-      location: {
-        name: location.name,
-        storeNumber: location.storeNumber,
-        ...(typeof address.city === 'string' ? { city: address.city } : {}),
-        fullAddress: fullAddress(address),
-        attributes,
-      },
-      customizations,
-      examples: [],
-      additionalContext: options.additionalContext,
-      brand: { name: location.brand.name, settings: readBrandSettings(location.brand.settings) },
-      previousProblems: [],
-    },
-    { offlineFacts },
-  );
-  return { promptTokens: estimateTokens(messages.map((message) => message.content).join('\n')), renderedTokens: estimateTokens(rendered) };
+  const input = await preparePrompt(campaign, options.additionalContext);
+  const messages = buildPrompt(input, { offlineFacts });
+  return {
+    promptTokens: estimateTokens(messages.map((message) => message.content).join('\n')),
+    renderedTokens: estimateTokens(input.renderedTemplate),
+  };
 }
 
 export async function estimateRunUsage(deps: AppDeps, campaigns: RunCampaign[], options: GenerationOptions): Promise<RunEstimate> {
