@@ -1,5 +1,6 @@
 /** The API's configuration. The only module that reads process.env. */
 import { priceEnvShape, providerEnvShape } from '@storesync/worker/providers/config';
+import { parseConfig } from '@storesync/core';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -55,12 +56,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`Invalid API configuration:\n${problems}`);
-  }
-  return result.data;
+  return parseConfig(envSchema, source, 'API');
 }
 
 export function loadEnv(): Env {

@@ -1,4 +1,5 @@
 /** The worker's configuration. The only module of the worker that reads process.env. */
+import { parseConfig } from '@storesync/core';
 import { z } from 'zod';
 import { priceEnvShape, providerEnvShape } from './providers/config.ts';
 
@@ -27,12 +28,7 @@ const envSchema = z.object({
 export type WorkerEnv = z.infer<typeof envSchema>;
 
 export function parseWorkerEnv(source: Record<string, string | undefined>): WorkerEnv {
-  const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`Invalid worker configuration:\n${problems}`);
-  }
-  return result.data;
+  return parseConfig(envSchema, source, 'worker');
 }
 
 export function loadWorkerEnv(): WorkerEnv {
