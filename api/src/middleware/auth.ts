@@ -19,6 +19,7 @@ export function accessTokenConfig(env: AppDeps['env']) {
  */
 export async function loadAuthUser(deps: AppDeps, userId: string, tokenIssuedAt: number): Promise<AuthUser | null> {
   const user = await deps.prisma.user.findUnique({
+    relationLoadStrategy: 'join',
     where: { id: userId },
     select: {
       id: true,

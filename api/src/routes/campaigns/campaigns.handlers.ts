@@ -73,6 +73,7 @@ export const listCampaignsHandler: RouteHandler<typeof listCampaigns, AppBinding
   const [count, campaigns] = await Promise.all([
     prisma.locationCampaign.count({ where }),
     prisma.locationCampaign.findMany({
+      relationLoadStrategy: 'join',
       where,
       select: campaignListSelect,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
