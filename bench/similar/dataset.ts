@@ -5,29 +5,34 @@
  *
  * How an embedding is made: a 64-dimension latent vector
  *
- *   z = common + topic(template) + 0.6·style(brand) + 0.5·own(template) + 0.8·noise
+ *   z = 0.7·common + topic(template) + 0.6·style(brand) + 0.5·own(template) + 1.2·noise
  *
  * (every part standard normal per dimension) is projected to 1536 dimensions by one fixed
  * random matrix, 1536-dimension noise carrying about 8% of the energy is added, and the result
- * is normalised. `common` is shared by all vectors, as real embeddings share a mean direction
- * (unrelated campaigns have a cosine similarity around 0.2); topics (campaign kinds) are shared
- * by all brands, so the nearest neighbours of a query are mostly of other brands unless the
- * search is filtered; campaigns of one template sit together (similarity around 0.75).
+ * is normalised. `common` is shared by all vectors, as real embeddings share a mean direction;
+ * topics (24 campaign kinds) are shared by all brands, so the nearest neighbours of a query are
+ * mostly of other brands unless the search is filtered. Measured cosine similarities: 0.55 on
+ * average within a template, 0.28 between a brand's other campaigns, 0.17 across brands. The
+ * campaign's own variation is large enough that templates overlap: pgvector's default HNSW
+ * index reaches recall@10 of about 0.93 at ef_search 40 over all brands.
  */
-import { EMBEDDING_DIMENSIONS, REVIEWED_STATUSES } from '@storesync/db';
+import { EMBEDDING_DIMENSIONS as DB_DIMENSIONS, REVIEWED_STATUSES } from '@storesync/db';
 import { gaussian, random } from './random.ts';
 
+/** A plain local: the imported binding is a getter under tsx, too slow for inner loops. */
+export const DIMENSIONS: number = DB_DIMENSIONS;
 export const LATENT_DIMENSIONS = 64;
 const TOPICS = 24;
 const STYLE_WEIGHT = 0.6;
 const TEMPLATE_WEIGHT = 0.5;
-const CAMPAIGN_NOISE = 0.8;
+const CAMPAIGN_NOISE = 1.2;
 const COMMON_WEIGHT = 0.7;
 /** Standard deviation of the 1536-dimension noise relative to the projected vector's per-dimension size. */
 const AMBIENT_NOISE = 0.3;
 /** Brand sizes fall off as rank^-ZIPF: the largest brand holds about a fifth of the campaigns. */
 const ZIPF = 1.1;
 const CAMPAIGNS_PER_LOCATION = 25;
+const UNIT_UNIFORM = Math.sqrt(12);
 
 export interface SimilarDatasetSize {
   campaigns: number;
@@ -88,8 +93,10 @@ export interface SimilarDataset {
     /** Whether the status is one of REVIEWED_STATUSES (what the searches ask for). */
     reviewed: Uint8Array;
   };
-  /** count × 1536 unit vectors, campaign i at offset i·1536. */
+  /** count × 1536 unit vectors, campaign i at offset i·1536, in a SharedArrayBuffer. */
   vectors: Float32Array;
+  /** Draws the embeddings of every campaign before `end` not drawn yet (call with rising ends). */
+  fillVectors(end: number): void;
   /** Measured queries. */
   queries: SimilarQuery[];
   /** Other queries from the same distribution, to warm caches before measuring. */
@@ -114,44 +121,87 @@ function brandSizes(total: number, brands: number): number[] {
 
 /** Projects latent vectors to unit vectors of EMBEDDING_DIMENSIONS. */
 class Projector {
-  private readonly matrix = new Float32Array(LATENT_DIMENSIONS * EMBEDDING_DIMENSIONS);
-  private readonly out = new Float64Array(EMBEDDING_DIMENSIONS);
+  private readonly matrix = new Float32Array(LATENT_DIMENSIONS * DIMENSIONS);
+  private readonly out = new Float64Array(DIMENSIONS);
 
-  constructor(
-    normal: () => number,
-    private readonly noise: () => number,
-  ) {
+  constructor(normal: () => number) {
     for (let index = 0; index < this.matrix.length; index++) this.matrix[index] = normal();
   }
 
-  project(latent: Float64Array, target: Float32Array, offset: number) {
+  /**
+   * Writes the unit vector of `latent` to `target` at `offset`. `uniform` draws the
+   * 1536-dimension noise (uniform with unit variance: as good as normal there, and cheaper).
+   */
+  project(latent: Float64Array, uniform: () => number, target: Float32Array, offset: number) {
     const out = this.out;
     const matrix = this.matrix;
     out.fill(0);
-    for (let k = 0; k < LATENT_DIMENSIONS; k++) {
-      const weight = latent[k] ?? 0;
-      const row = k * EMBEDDING_DIMENSIONS;
-      for (let j = 0; j < EMBEDDING_DIMENSIONS; j++) out[j] = (out[j] ?? 0) + weight * (matrix[row + j] ?? 0);
+    const d = DIMENSIONS;
+    // Eight latent dimensions per pass over `out` (twice as fast as one at a time).
+    for (let k = 0; k < LATENT_DIMENSIONS; k += 8) {
+      const [w0, w1, w2, w3, w4, w5, w6, w7] = latent.subarray(k, k + 8) as unknown as number[];
+      const row = k * d;
+      for (let j = 0; j < d; j++) {
+        const b = row + j;
+        out[j] =
+          out[j]! +
+          w0! * matrix[b]! +
+          w1! * matrix[b + d]! +
+          w2! * matrix[b + 2 * d]! +
+          w3! * matrix[b + 3 * d]! +
+          w4! * matrix[b + 4 * d]! +
+          w5! * matrix[b + 5 * d]! +
+          w6! * matrix[b + 6 * d]! +
+          w7! * matrix[b + 7 * d]!;
+      }
     }
     let squares = 0;
-    for (let j = 0; j < EMBEDDING_DIMENSIONS; j++) squares += (out[j] ?? 0) ** 2;
-    const scale = AMBIENT_NOISE * Math.sqrt(squares / EMBEDDING_DIMENSIONS);
+    for (let j = 0; j < DIMENSIONS; j++) squares += (out[j] ?? 0) ** 2;
+    const scale = AMBIENT_NOISE * UNIT_UNIFORM * Math.sqrt(squares / DIMENSIONS);
     squares = 0;
-    for (let j = 0; j < EMBEDDING_DIMENSIONS; j++) {
-      const value = (out[j] ?? 0) + scale * this.noise();
+    for (let j = 0; j < DIMENSIONS; j++) {
+      const value = (out[j] ?? 0) + scale * (uniform() - 0.5);
       out[j] = value;
       squares += value * value;
     }
     const norm = Math.sqrt(squares);
-    for (let j = 0; j < EMBEDDING_DIMENSIONS; j++) target[offset + j] = (out[j] ?? 0) / norm;
+    for (let j = 0; j < DIMENSIONS; j++) target[offset + j] = (out[j] ?? 0) / norm;
   }
 }
 
+/** Draws embeddings: a template's centre plus this campaign's (or query's) own variation. */
+class Sampler {
+  private readonly z = new Float64Array(LATENT_DIMENSIONS);
+  private readonly normal: () => number;
+  private readonly uniform: () => number;
+
+  constructor(
+    private readonly projector: Projector,
+    private readonly centres: Float64Array[],
+    seed: number,
+  ) {
+    this.uniform = random(seed);
+    this.normal = gaussian(random(seed + 1));
+  }
+
+  sample(template: number, target: Float32Array, offset: number) {
+    const centre = this.centres[template];
+    if (!centre) throw new Error(`no template ${template}`);
+    for (let k = 0; k < LATENT_DIMENSIONS; k++) this.z[k] = (centre[k] ?? 0) + CAMPAIGN_NOISE * this.normal();
+    this.projector.project(this.z, this.uniform, target, offset);
+  }
+}
+
+/**
+ * Draws the data set. Brands, locations, templates, campaigns and queries come at once; the
+ * campaigns' embeddings (the expensive part, about 30 s for 100,000) are drawn by
+ * `fillVectors`, in order, so the loader can insert one batch while the next is drawn.
+ */
 export function generateDataset(size: SimilarDatasetSize, warmupQueries = 100): SimilarDataset {
   const next = random(20261128);
   const normal = gaussian(next);
   const latent = (weight = 1) => Float64Array.from({ length: LATENT_DIMENSIONS }, () => weight * normal());
-  const projector = new Projector(normal, gaussian(random(1536)));
+  const projector = new Projector(normal);
 
   const common = latent(COMMON_WEIGHT);
   const topics = Array.from({ length: TOPICS }, () => latent());
@@ -190,17 +240,27 @@ export function generateDataset(size: SimilarDatasetSize, warmupQueries = 100): 
     brandLocations.push(stores);
   });
 
+  // Campaigns of all brands interleaved, as they are created over time (the order rows reach
+  // the table is the order the index build sees them).
   const count = size.campaigns;
+  const order = new Uint16Array(count);
+  let filled = 0;
+  sizes.forEach((brandSize, brandIndex) => order.fill(brandIndex, filled, (filled += brandSize)));
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const swap = order[i] ?? 0;
+    order[i] = order[j] ?? 0;
+    order[j] = swap;
+  }
   const campaigns: SimilarDataset['campaigns'] = {
     count,
     ids: [],
     location: new Uint32Array(count),
     template: new Uint32Array(count),
-    brand: new Uint16Array(count),
+    brand: order,
     status: new Uint8Array(count),
     reviewed: new Uint8Array(count),
   };
-  const vectors = new Float32Array(count * EMBEDDING_DIMENSIONS);
   const totalWeight = STATUS_WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
   const status = () => {
     let roll = next() * totalWeight;
@@ -210,38 +270,35 @@ export function generateDataset(size: SimilarDatasetSize, warmupQueries = 100): 
     }
     return 0;
   };
-  const pick = (items: number[]) => items[Math.floor(next() * items.length)] ?? 0;
-  const z = new Float64Array(LATENT_DIMENSIONS);
-  const sample = (template: number, target: Float32Array, offset: number) => {
-    const centre = centres[template] ?? common;
-    for (let k = 0; k < LATENT_DIMENSIONS; k++) z[k] = (centre[k] ?? 0) + CAMPAIGN_NOISE * normal();
-    projector.project(z, target, offset);
-  };
+  const pick = (items: number[] | undefined) => (items ? (items[Math.floor(next() * items.length)] ?? 0) : 0);
+  for (let index = 0; index < count; index++) {
+    const brandIndex = order[index] ?? 0;
+    campaigns.ids.push(uuid(next));
+    campaigns.location[index] = pick(brandLocations[brandIndex]);
+    campaigns.template[index] = pick(brandTemplates[brandIndex]);
+    const statusIndex = status();
+    campaigns.status[index] = statusIndex;
+    campaigns.reviewed[index] = REVIEWED.has(STATUSES[statusIndex] ?? '') ? 1 : 0;
+  }
 
-  let index = 0;
-  brands.forEach((brand, brandIndex) => {
-    for (let c = 0; c < brand.size; c++, index++) {
-      const template = pick(brandTemplates[brandIndex] ?? []);
-      campaigns.ids.push(uuid(next));
-      campaigns.location[index] = pick(brandLocations[brandIndex] ?? []);
-      campaigns.template[index] = template;
-      campaigns.brand[index] = brandIndex;
-      const statusIndex = status();
-      campaigns.status[index] = statusIndex;
-      campaigns.reviewed[index] = REVIEWED.has(STATUSES[statusIndex] ?? '') ? 1 : 0;
-      sample(template, vectors, index * EMBEDDING_DIMENSIONS);
-    }
-  });
+  // Shared, so the exact search's worker threads read the vectors without a copy.
+  const vectors = new Float32Array(new SharedArrayBuffer(count * DIMENSIONS * 4));
+  const campaignSampler = new Sampler(projector, centres, 1536);
+  let drawn = 0;
+  const fillVectors = (end: number) => {
+    for (; drawn < Math.min(end, count); drawn++) campaignSampler.sample(campaigns.template[drawn] ?? 0, vectors, drawn * DIMENSIONS);
+  };
 
   // Queries: fresh samples of a brand's templates (new copy of a kind the brand writes), every
   // brand equally often, so small brands are asked about as much as big ones.
   const makeQueries = (total: number, seed: number) => {
     const pickQuery = random(seed);
+    const sampler = new Sampler(projector, centres, seed + 1);
     return Array.from({ length: total }, (_, q): SimilarQuery => {
       const brandIndex = q % brands.length;
       const mine = brandTemplates[brandIndex] ?? [];
-      const vector = new Float32Array(EMBEDDING_DIMENSIONS);
-      sample(mine[Math.floor(pickQuery() * mine.length)] ?? 0, vector, 0);
+      const vector = new Float32Array(DIMENSIONS);
+      sampler.sample(mine[Math.floor(pickQuery() * mine.length)] ?? 0, vector, 0);
       return { vector, brandIndex };
     });
   };
@@ -251,6 +308,7 @@ export function generateDataset(size: SimilarDatasetSize, warmupQueries = 100): 
     templates,
     campaigns,
     vectors,
+    fillVectors,
     queries: makeQueries(size.queries, 200),
     warmupQueries: makeQueries(warmupQueries, 300),
   };

@@ -3,6 +3,7 @@ import { createPrismaClient, type PrismaClient } from './index.ts';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
 import {
   EMBEDDING_DIMENSIONS,
+  EXACT_SCAN_LIMIT,
   findSimilarCampaigns,
   getCampaignEmbedding,
   setCampaignEmbedding,
@@ -32,30 +33,49 @@ let database: TestDatabase;
 let prisma: PrismaClient;
 const bigBrandCampaigns: { id: string; embedding: number[] }[] = [];
 const smallBrandCampaigns: { id: string; embedding: number[] }[] = [];
+/** The last 100 of the big brand's campaigns, in its second store (a location manager's scope). */
+const secondStoreCampaigns: { id: string; embedding: number[] }[] = [];
+let bigBrandId = '';
 let smallBrandId = '';
+let secondStoreId = '';
 
 beforeAll(async () => {
   database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
   prisma = createPrismaClient(database.url, { poolSize: 4 });
   const next = random(42);
-  const makeBrand = async (slug: string, count: number, sink: typeof bigBrandCampaigns) => {
+  const makeBrand = async (slug: string, count: number, sink: typeof bigBrandCampaigns, secondStore = 0) => {
     const brand = await prisma.brand.create({ data: { name: slug, slug } });
     const location = await prisma.location.create({ data: { brandId: brand.id, name: `${slug} store`, storeNumber: '1' } });
+    const second = await prisma.location.create({ data: { brandId: brand.id, name: `${slug} second store`, storeNumber: '2' } });
     const template = await prisma.campaignTemplate.create({
       data: { brandId: brand.id, name: 't', contentTemplate: 'x', campaignType: 'sale' },
     });
     const ids = Array.from({ length: count }, () => crypto.randomUUID());
     await prisma.locationCampaign.createMany({
-      data: ids.map((id) => ({ id, locationId: location.id, templateId: template.id, status: 'approved' as const, generatedContent: id })),
+      data: ids.map((id, index) => ({
+        id,
+        locationId: index >= count - secondStore ? second.id : location.id,
+        templateId: template.id,
+        status: 'approved' as const,
+        generatedContent: id,
+      })),
     });
     const rows = ids.map((id) => ({ campaignId: id, embedding: unitVector(next) }));
     await setCampaignEmbeddings(prisma, rows);
     sink.push(...rows.map((row) => ({ id: row.campaignId, embedding: row.embedding })));
-    return brand.id;
+    return { brandId: brand.id, secondStoreId: second.id };
   };
-  await makeBrand('big', 1500, bigBrandCampaigns);
-  smallBrandId = await makeBrand('small', 15, smallBrandCampaigns);
+  ({ brandId: bigBrandId, secondStoreId } = await makeBrand('big', 1500, bigBrandCampaigns, 100));
+  secondStoreCampaigns.push(...bigBrandCampaigns.slice(-100));
+  ({ brandId: smallBrandId } = await makeBrand('small', 15, smallBrandCampaigns));
 }, 120_000);
+
+/** The exact nearest `limit` of `campaigns` to `query`, most similar first. */
+const exactNearest = (query: number[], campaigns: { id: string; embedding: number[] }[], limit: number) =>
+  campaigns
+    .map((campaign) => ({ id: campaign.id, similarity: cosine(query, campaign.embedding) }))
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, limit);
 
 afterAll(async () => {
   await prisma.$disconnect();
@@ -81,12 +101,45 @@ describe('findSimilarCampaigns', () => {
     const results = await findSimilarCampaigns(prisma, { embedding: query, brandIds: [smallBrandId], statuses: ['approved'], limit: 10 });
     expect(results).toHaveLength(10);
     expect(results.every((row) => row.brandId === smallBrandId)).toBe(true);
-    const exact = smallBrandCampaigns
-      .map((campaign) => ({ id: campaign.id, similarity: cosine(query, campaign.embedding) }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, 10);
+    const exact = exactNearest(query, smallBrandCampaigns, 10);
     expect(results.map((row) => row.id)).toEqual(exact.map((row) => row.id));
     expect(results[0]?.similarity).toBeCloseTo(exact[0]!.similarity, 4);
+  });
+
+  it('answers a scope of at most EXACT_SCAN_LIMIT campaigns exactly: a location manager’s store, without the excluded campaign', async () => {
+    expect(secondStoreCampaigns.length).toBeLessThanOrEqual(EXACT_SCAN_LIMIT);
+    const query = unitVector(random(11));
+    const [excluded, ...others] = exactNearest(query, secondStoreCampaigns, 21);
+    const results = await findSimilarCampaigns(prisma, {
+      embedding: query,
+      brandIds: [bigBrandId, smallBrandId],
+      locationIds: [secondStoreId],
+      statuses: ['approved', 'completed'],
+      limit: 20,
+      excludeCampaignId: excluded!.id,
+    });
+    expect(results.map((row) => row.id)).toEqual(others.map((row) => row.id));
+    expect(results.every((row) => row.locationName === 'big second store')).toBe(true);
+    results.forEach((row, index) => expect(row.similarity).toBeCloseTo(others[index]!.similarity, 5));
+  });
+
+  it('returns every match when the scope holds fewer than `limit`', async () => {
+    const results = await findSimilarCampaigns(prisma, { embedding: unitVector(random(3)), brandIds: [smallBrandId], statuses: ['approved'], limit: 20 });
+    expect(results.map((row) => row.id).sort()).toEqual(smallBrandCampaigns.map((row) => row.id).sort());
+  });
+
+  it('walks the HNSW index for a scope larger than EXACT_SCAN_LIMIT, still within the brand and in order', async () => {
+    expect(bigBrandCampaigns.length).toBeGreaterThan(EXACT_SCAN_LIMIT);
+    const query = unitVector(random(5));
+    const results = await findSimilarCampaigns(prisma, { embedding: query, brandIds: [bigBrandId], statuses: ['approved'], limit: 10 });
+    expect(results).toHaveLength(10);
+    expect(results.every((row) => row.brandId === bigBrandId)).toBe(true);
+    const similarities = results.map((row) => row.similarity);
+    expect(similarities).toEqual([...similarities].sort((a, b) => b - a));
+    // Uniform random vectors are the hardest case for an approximate index; the bench measures
+    // recall on realistic data. Here: most of the answer is the exact answer.
+    const exact = new Set(exactNearest(query, bigBrandCampaigns, 10).map((row) => row.id));
+    expect(results.filter((row) => exact.has(row.id)).length).toBeGreaterThanOrEqual(6);
   });
 
   it('finds a campaign’s own vector first across all brands, and can exclude it', async () => {
@@ -112,5 +165,11 @@ describe('findSimilarCampaigns', () => {
       limit: 5,
     });
     expect(results).toEqual([]);
+  });
+
+  it('matches nothing for unknown statuses or an empty list of brands, as before', async () => {
+    const embedding = bigBrandCampaigns[0]!.embedding;
+    expect(await findSimilarCampaigns(prisma, { embedding, brandIds: null, statuses: ['archived'], limit: 5 })).toEqual([]);
+    expect(await findSimilarCampaigns(prisma, { embedding, brandIds: [], statuses: ['approved'], limit: 5 })).toEqual([]);
   });
 });
