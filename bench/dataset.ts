@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { applyMigrations, createPrismaClient, type CampaignStatus } from '@storesync/db';
-import { databaseUrl, dropDatabase } from '@storesync/db/testing';
+import { databaseUrl, dropDatabase, seededRandom } from '@storesync/db/testing';
 import pg from 'pg';
 
 export interface DatasetSize {
@@ -66,17 +66,6 @@ const CITIES = [
 
 const TEMPLATE_KINDS = ['seasonal_sale', 'grand_opening', 'holiday_hours', 'local_event', 'loyalty', 'clearance'];
 
-/** A deterministic PRNG (mulberry32), so every run benches the same data. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Dataset {
   brandIds: string[];
@@ -89,7 +78,7 @@ export interface Dataset {
 /** Fills an empty StoreSync database with `size` worth of brands, locations, templates and campaigns. */
 export async function seedDataset(url: string, size: DatasetSize = DEFAULT_DATASET): Promise<Dataset> {
   const prisma = createPrismaClient(url, { poolSize: 2 });
-  const next = random(20261127);
+  const next = seededRandom(20261127);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   try {
     const brands = Array.from({ length: size.brands }, (_, index) => ({

@@ -1,14 +1,4 @@
-/** Deterministic pseudo-random numbers (mulberry32), so every run benches the same vectors. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as random } from '@storesync/db/testing';
 
 /** Standard normal samples from `next` (Box–Muller, both values used). */
 export function gaussian(next: () => number): () => number {

@@ -63,3 +63,15 @@ export async function createTestDatabase(serverUrl: string, templateDatabase: st
 }
 
 export { databaseUrl };
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so fixtures and benches are the same every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './index.ts';
-import { createTestDatabase, type TestDatabase } from './testing.ts';
+import { createTestDatabase, seededRandom, type TestDatabase } from './testing.ts';
 import {
   EMBEDDING_DIMENSIONS,
   EXACT_SCAN_LIMIT,
@@ -10,16 +10,6 @@ import {
   setCampaignEmbeddings,
 } from './vectors.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32), so the data set is the same every run. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitVector(next: () => number): number[] {
   const vector = Array.from({ length: EMBEDDING_DIMENSIONS }, () => next() - 0.5);
@@ -42,7 +32,7 @@ let secondStoreId = '';
 beforeAll(async () => {
   database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
   prisma = createPrismaClient(database.url, { poolSize: 4 });
-  const next = random(42);
+  const next = seededRandom(42);
   const makeBrand = async (slug: string, count: number, sink: typeof bigBrandCampaigns, secondStore = 0) => {
     const brand = await prisma.brand.create({ data: { name: slug, slug } });
     const location = await prisma.location.create({ data: { brandId: brand.id, name: `${slug} store`, storeNumber: '1' } });
@@ -97,7 +87,7 @@ describe('campaign embeddings', () => {
 
 describe('findSimilarCampaigns', () => {
   it('returns `limit` rows for a brand holding 1% of the vectors, in similarity order', async () => {
-    const query = unitVector(random(7));
+    const query = unitVector(seededRandom(7));
     const results = await findSimilarCampaigns(prisma, { embedding: query, brandIds: [smallBrandId], statuses: ['approved'], limit: 10 });
     expect(results).toHaveLength(10);
     expect(results.every((row) => row.brandId === smallBrandId)).toBe(true);
@@ -108,7 +98,7 @@ describe('findSimilarCampaigns', () => {
 
   it('answers a scope of at most EXACT_SCAN_LIMIT campaigns exactly: a location manager’s store, without the excluded campaign', async () => {
     expect(secondStoreCampaigns.length).toBeLessThanOrEqual(EXACT_SCAN_LIMIT);
-    const query = unitVector(random(11));
+    const query = unitVector(seededRandom(11));
     const [excluded, ...others] = exactNearest(query, secondStoreCampaigns, 21);
     const results = await findSimilarCampaigns(prisma, {
       embedding: query,
@@ -124,13 +114,13 @@ describe('findSimilarCampaigns', () => {
   });
 
   it('returns every match when the scope holds fewer than `limit`', async () => {
-    const results = await findSimilarCampaigns(prisma, { embedding: unitVector(random(3)), brandIds: [smallBrandId], statuses: ['approved'], limit: 20 });
+    const results = await findSimilarCampaigns(prisma, { embedding: unitVector(seededRandom(3)), brandIds: [smallBrandId], statuses: ['approved'], limit: 20 });
     expect(results.map((row) => row.id).sort()).toEqual(smallBrandCampaigns.map((row) => row.id).sort());
   });
 
   it('walks the HNSW index for a scope larger than EXACT_SCAN_LIMIT, still within the brand and in order', async () => {
     expect(bigBrandCampaigns.length).toBeGreaterThan(EXACT_SCAN_LIMIT);
-    const query = unitVector(random(5));
+    const query = unitVector(seededRandom(5));
     const results = await findSimilarCampaigns(prisma, { embedding: query, brandIds: [bigBrandId], statuses: ['approved'], limit: 10 });
     expect(results).toHaveLength(10);
     expect(results.every((row) => row.brandId === bigBrandId)).toBe(true);
