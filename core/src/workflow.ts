@@ -90,3 +90,12 @@ export const EDITABLE_STATUSES: readonly CampaignStatus[] = ['draft', 'pending_r
  * because a reviewer saw (or is about to see) different copy.
  */
 export const CONTENT_EDIT_RESETS: readonly CampaignStatus[] = ['pending_review', 'approved'];
+
+/**
+ * Statuses whose copy a generation may replace. Reviewed copy is kept: a campaign goes back to
+ * draft (request_changes, revise) before it gets new copy. The API checks it when queueing and
+ * the worker again when storing, since a reviewer may move the campaign on meanwhile.
+ */
+export const GENERATABLE_STATUSES = ['draft', 'rejected'] as const satisfies readonly CampaignStatus[];
+
+export const isGeneratable = (status: CampaignStatus) => (GENERATABLE_STATUSES as readonly CampaignStatus[]).includes(status);

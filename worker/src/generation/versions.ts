@@ -3,6 +3,7 @@
  * campaign, and unique per (job, attempt), so a job that runs twice finds its earlier work
  * instead of writing it again.
  */
+import { isGeneratable, type CampaignStatus } from '@storesync/core';
 import { Prisma, setCampaignEmbedding, type PrismaClient } from '@storesync/db';
 
 export interface VersionDraft {
@@ -26,8 +27,6 @@ export interface VersionDraft {
   latencyMs: number;
 }
 
-/** Campaign statuses whose copy a generation may replace; later ones were reviewed. */
-const REPLACEABLE_STATUSES = ['draft', 'rejected'] as const;
 
 export function findVersion(prisma: PrismaClient, generationJobId: string, attempt: number) {
   return prisma.campaignContentVersion.findUnique({ where: { generationJobId_attempt: { generationJobId, attempt } } });
@@ -75,7 +74,7 @@ export async function storeVersion(prisma: PrismaClient, draft: VersionDraft, em
     const version = await tx.campaignContentVersion.create({
       data: { ...draft, costUsd: new Prisma.Decimal(draft.costUsd.toFixed(6)), versionNumber: (latest._max.versionNumber ?? 0) + 1 },
     });
-    const applied = draft.status === 'ok' && (REPLACEABLE_STATUSES as readonly string[]).includes(campaign.status);
+    const applied = draft.status === 'ok' && isGeneratable(campaign.status as CampaignStatus);
     if (applied) {
       await tx.locationCampaign.update({
         where: { id: draft.campaignId },

@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import {
+  CONTENT_EDIT_RESETS,
   EDITABLE_STATUSES,
   missingPlaceholders,
   missingRequiredVariables,
@@ -143,7 +144,7 @@ export const updateCampaignHandler: RouteHandler<typeof updateCampaign, AppBindi
   );
   const contentChanged = body.generated_content !== undefined && body.generated_content !== campaign.generatedContent;
   // A reviewer saw (or is about to see) other copy: the campaign must be reviewed again.
-  const backToDraft = contentChanged && (campaign.status === 'pending_review' || campaign.status === 'approved');
+  const backToDraft = contentChanged && CONTENT_EDIT_RESETS.includes(campaign.status);
 
   await prisma.$transaction(async (tx) => {
     const updated = await tx.locationCampaign.updateMany({

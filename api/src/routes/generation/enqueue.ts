@@ -5,7 +5,6 @@
  * inputs already produced a completed job is "unchanged".
  */
 import { randomUUID } from 'node:crypto';
-import type { CampaignStatus } from '@storesync/core';
 import type { GenerationJobStatus, Prisma, PrismaClient } from '@storesync/db';
 import {
   GENERATE_CONTENT_JOB,
@@ -16,11 +15,6 @@ import {
 import type { Queue } from 'bullmq';
 import { ApiError, ErrorCode } from '../../lib/errors.ts';
 import type { AppDeps } from '../../lib/types.ts';
-
-/** Statuses whose copy a generation may replace; a reviewed campaign goes back to draft first. */
-export const GENERATABLE_STATUSES = ['draft', 'rejected'] as const satisfies readonly CampaignStatus[];
-
-export const isGeneratable = (status: CampaignStatus) => (GENERATABLE_STATUSES as readonly CampaignStatus[]).includes(status);
 
 const QUEUE_TIMEOUT_MS = 3_000;
 /** Jobs per BullMQ round trip: one addBulk (a single MULTI) per chunk. */

@@ -4,7 +4,8 @@ import { assertCanWrite, campaignWhere, canSeeBrand, isAdmin } from '../../lib/a
 import { ApiError, ErrorCode, notFound } from '../../lib/errors.ts';
 import type { AppBindings, AppDeps } from '../../lib/types.ts';
 import { findVisibleCampaign } from '../campaigns/campaigns.handlers.ts';
-import { generationIdentity, isGeneratable, planGenerations, queueGenerations, withQueueTimeout } from './enqueue.ts';
+import { isGeneratable } from '@storesync/core';
+import { generationIdentity, planGenerations, queueGenerations, withQueueTimeout } from './enqueue.ts';
 import type { generateContent, getJob, listVersions, similarCampaigns } from './generation.routes.ts';
 
 async function jobJson(deps: AppDeps, row: GenerationJob, options: { readProgress: boolean }) {

@@ -1,10 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import { GENERATABLE_STATUSES } from '@storesync/core';
 import type { PrismaClient } from '@storesync/db';
 import { assertCanWrite, campaignWhere, isAdmin } from '../../lib/access.ts';
 import { ApiError, ErrorCode, notFound } from '../../lib/errors.ts';
 import type { AppBindings, AppDeps, AuthUser } from '../../lib/types.ts';
 import {
-  GENERATABLE_STATUSES,
   hashCampaignInputs,
   identityFor,
   planGenerations,

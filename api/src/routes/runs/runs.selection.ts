@@ -2,12 +2,12 @@
  * Which campaigns a run request covers and what would happen to each: generated, or skipped with
  * a reason. Shared by the run itself and its estimate, so the two always agree.
  */
+import { GENERATABLE_STATUSES } from '@storesync/core';
 import type { Prisma, PrismaClient } from '@storesync/db';
 import { campaignWhere, canSeeBrand } from '../../lib/access.ts';
 import { notFound, validationFailed } from '../../lib/errors.ts';
 import type { AuthUser } from '../../lib/types.ts';
 import {
-  GENERATABLE_STATUSES,
   generationIdentity,
   planGenerations,
   type GenerationOptions,
