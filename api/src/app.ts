@@ -1,6 +1,7 @@
 /** The one app factory: every route, middleware and error path is wired here. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
@@ -18,10 +19,14 @@ import { registerGenerationRoutes } from './routes/generation/generation.index.t
 import { registerHealthRoutes } from './routes/health/health.index.ts';
 import { registerLocationRoutes } from './routes/locations/locations.index.ts';
 import { registerRunRoutes } from './routes/runs/runs.index.ts';
+import { registerSyncRoutes } from './routes/sync/sync.index.ts';
 import { registerTemplateRoutes } from './routes/templates/templates.index.ts';
 import { registerUserRoutes } from './routes/users/users.index.ts';
 
 export const API_PREFIX = '/api/v1';
+
+/** Requests that carry whole sheets get the larger body limit. */
+const BULK_PATHS = [`${API_PREFIX}/sync/*`, `${API_PREFIX}/campaigns/bulk-import`, `${API_PREFIX}/campaigns/bulk-import/`];
 
 export interface CreateAppOptions {
   /** Process-wide metrics (CPU, memory, event loop) belong to the server, not to test apps. */
@@ -55,15 +60,15 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     }),
   );
   app.use('*', metrics.middleware);
-  app.use(
-    '*',
+  const bodyLimitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.env.MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError(ErrorCode.PayloadTooLarge, `Request body is larger than ${deps.env.MAX_BODY_BYTES} bytes`);
+        throw new ApiError(ErrorCode.PayloadTooLarge, `Request body is larger than ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  app.use('*', except(BULK_PATHS, bodyLimitOf(deps.env.MAX_BODY_BYTES)));
+  for (const path of BULK_PATHS) app.use(path, bodyLimitOf(deps.env.BULK_MAX_BODY_BYTES));
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
@@ -78,6 +83,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   registerHealthRoutes(app, metrics.registry);
   registerAuthRoutes(app, API_PREFIX);
   registerUserRoutes(app, API_PREFIX);
+  registerSyncRoutes(app, API_PREFIX);
   registerBrandRoutes(app, API_PREFIX);
   registerLocationRoutes(app, API_PREFIX);
   registerTemplateRoutes(app, API_PREFIX);

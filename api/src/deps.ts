@@ -1,5 +1,5 @@
 /** Builds what the app needs from its configuration: the one place that wires real services. */
-import { createPrismaClient } from '@storesync/db';
+import { createChangeNotifier, createPrismaClient } from '@storesync/db';
 import { createProviders } from '@storesync/worker/providers';
 import { createGenerationQueue, redisConnectionOptions } from '@storesync/worker/queue';
 import type { Logger } from 'pino';
@@ -22,6 +22,9 @@ export async function createAppDeps(env: Env, options: ServiceOptions): Promise<
   // process; requests that need the queue answer 503 instead (see routes/generation).
   generationQueue.on('error', (error) => options.logger.warn({ err: error }, 'generation queue: Redis error'));
   const { embeddings } = createProviders(env);
+  const changeNotifier = createChangeNotifier(env.DATABASE_URL, {
+    onError: (error) => options.logger.warn({ err: error }, 'change notifier: PostgreSQL LISTEN connection failed; reconnecting'),
+  });
   return {
     env,
     prisma,
@@ -29,8 +32,9 @@ export async function createAppDeps(env: Env, options: ServiceOptions): Promise<
     logger: options.logger,
     generationQueue,
     embeddings,
+    changeNotifier,
     close: async () => {
-      await Promise.allSettled([prisma.$disconnect(), redis.quit(), generationQueue.close()]);
+      await Promise.allSettled([prisma.$disconnect(), redis.quit(), generationQueue.close(), changeNotifier.close()]);
     },
   };
 }

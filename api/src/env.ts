@@ -26,6 +26,8 @@ const envSchema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Sync requests (up to 10,000 rows) and file imports carry whole sheets. */
+  BULK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   /** The embedding provider for similarity search must match the worker's. */
   ...providerEnvShape,
   ...priceEnvShape,

@@ -3,7 +3,7 @@
  * its own Redis key prefix, and helpers to create users, tokens and data.
  */
 import { randomUUID } from 'node:crypto';
-import { createPrismaClient, type Prisma, type PrismaClient, type Role } from '@storesync/db';
+import { createChangeNotifier, createPrismaClient, type ChangeNotifier, type Prisma, type PrismaClient, type Role } from '@storesync/db';
 import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
 import { createProviders, type Providers } from '@storesync/worker/providers';
 import { pricesFrom } from '@storesync/worker/providers/config';
@@ -45,6 +45,7 @@ export class TestContext {
   private workers: Worker[] = [];
   queuePrefix!: string;
   providers!: Providers;
+  changeNotifier!: ChangeNotifier;
   private database!: TestDatabase;
   private passwordHash!: string;
 
@@ -64,6 +65,7 @@ export class TestContext {
     this.queuePrefix = `bull-test-${randomUUID().slice(0, 8)}`;
     this.generationQueue = createGenerationQueue({ connection: redisConnectionOptions(this.env.REDIS_URL), prefix: this.queuePrefix });
     this.providers = createProviders(this.env);
+    this.changeNotifier = createChangeNotifier(this.env.DATABASE_URL);
     this.app = createApp({
       env: this.env,
       prisma: this.prisma,
@@ -71,6 +73,7 @@ export class TestContext {
       logger: pino({ level: 'silent' }),
       generationQueue: this.generationQueue,
       embeddings: this.providers.embeddings,
+      changeNotifier: this.changeNotifier,
     });
     this.passwordHash = await hashPassword(TEST_PASSWORD);
   }
@@ -80,6 +83,7 @@ export class TestContext {
     await Promise.all(this.workers.splice(0).map((worker) => worker.close()));
     await this.generationQueue.obliterate({ force: true });
     await this.generationQueue.close();
+    await this.changeNotifier.close();
     await this.redis.quit();
     await this.prisma.$disconnect();
     await this.database.drop();

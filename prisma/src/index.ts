@@ -28,3 +28,15 @@ export {
 } from './vectors.ts';
 export { applyMigrations } from './schema-engine.ts';
 export { transitionCampaign, type TransitionOutcome, type TransitionRequest } from './workflow.ts';
+export {
+  changedEntities,
+  inputsAtVersions,
+  insertLocations,
+  latestChangeSeq,
+  lockLocationsForSync,
+  updateLocations,
+  type ChangedEntity,
+  type LocationSyncState,
+  type LocationWrite,
+} from './sync.ts';
+export { createChangeNotifier, SYNC_CHANGES_CHANNEL, type ChangeNotifier } from './change-notifier.ts';

@@ -109,6 +109,32 @@ function readCatalogCharAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
+type ScriptRunner = {
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+  executeScript(script: string): Promise<void>;
+};
+
+/**
+ * PrismaPg runs a migration script by splitting it on every `;`, which breaks function bodies
+ * (the sync_changes triggers are PL/pgSQL). Sent whole, as one simple-protocol query, the script
+ * runs as Prisma's binary engine runs it: dollar quotes intact, one implicit transaction.
+ */
+function runScriptsWhole(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const target = adapter as unknown as ScriptRunner;
+  target.executeScript = async (script) => {
+    try {
+      await target.client.query(script);
+    } catch (error) {
+      target.onError(error);
+    }
+  };
+  return adapter;
+}
+
+/** Every adapter the engine gets: exact catalog types, whole scripts. */
+const prepareAdapter = (adapter: SqlDriverAdapter) => runScriptsWhole(readCatalogCharAsText(adapter));
+
 /**
  * PrismaPg's own shadow database support drops the database while its pool still holds a
  * connection, which PostgreSQL refuses; this factory closes the pool first.
@@ -131,7 +157,7 @@ function migrationAdapterFactory(
   const opened: SqlDriverAdapter[] = [];
   const track = (adapter: SqlDriverAdapter) => {
     opened.push(adapter);
-    return readCatalogCharAsText(adapter);
+    return prepareAdapter(adapter);
   };
   return {
     provider: main.provider,
@@ -143,7 +169,7 @@ function migrationAdapterFactory(
     async connectToShadowDb() {
       const shadowName = `storesync_shadow_${randomUUID().replaceAll('-', '')}`;
       await adminQuery(`CREATE DATABASE "${shadowName}"`);
-      const adapter = readCatalogCharAsText(await new PrismaPg({ ...config, database: shadowName }).connect());
+      const adapter = prepareAdapter(await new PrismaPg({ ...config, database: shadowName }).connect());
       const disposeAdapter = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await disposeAdapter();

@@ -42,6 +42,11 @@ export const jsonResponse = <T extends z.ZodTypeAny>(schema: T, description: str
 /** JSON objects stored as-is (address, attributes, settings, customizations). */
 export const JsonObject = z.record(z.string(), z.unknown());
 
+/** Goes up by one whenever a field a sheet shows changes; sync uses it to detect conflicts. */
+export const RowVersion = z.number().int().min(1).openapi({
+  description: 'Goes up by one whenever a field a spreadsheet shows changes (sync conflict detection)',
+});
+
 export const Timestamps = {
   created_at: z.string().datetime(),
   updated_at: z.string().datetime(),

@@ -1,4 +1,4 @@
-import type { PrismaClient, Role } from '@storesync/db';
+import type { ChangeNotifier, PrismaClient, Role } from '@storesync/db';
 import type { EmbeddingProvider } from '@storesync/worker/providers';
 import type { GenerateContentPayload } from '@storesync/worker/queue';
 import type { Queue } from 'bullmq';
@@ -25,6 +25,8 @@ export interface AppDeps {
   generationQueue: Queue<GenerateContentPayload>;
   /** Embeds search queries for /campaigns/similar with the same provider as the worker. */
   embeddings: EmbeddingProvider;
+  /** Wakes /sync/events streams when a brand's changes commit. */
+  changeNotifier: ChangeNotifier;
 }
 
 export interface AppBindings {

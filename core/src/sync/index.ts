@@ -22,3 +22,4 @@ export * from './identity.ts';
 export * from './records.ts';
 export * from './rows.ts';
 export * from './plan.ts';
+export * from './contract.ts';

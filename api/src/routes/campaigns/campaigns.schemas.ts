@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CAMPAIGN_STATUSES, WORKFLOW_ACTIONS } from '@storesync/core';
 import { paginationQuery } from '../../lib/pagination.ts';
-import { JsonObject } from '../../lib/schemas.ts';
+import { JsonObject, RowVersion } from '../../lib/schemas.ts';
 
 export const CampaignStatusSchema = z.enum(CAMPAIGN_STATUSES).openapi('CampaignStatus');
 
@@ -32,6 +32,7 @@ export const CampaignListItemSchema = z
     status: CampaignStatusSchema,
     scheduled_start: z.string().datetime().nullable(),
     scheduled_end: z.string().datetime().nullable(),
+    row_version: RowVersion,
     created_at: z.string().datetime(),
     updated_at: z.string().datetime(),
   })

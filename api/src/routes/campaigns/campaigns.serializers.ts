@@ -11,6 +11,7 @@ export const campaignListSelect = {
   status: true,
   scheduledStart: true,
   scheduledEnd: true,
+  rowVersion: true,
   createdAt: true,
   updatedAt: true,
   location: { select: { name: true, storeNumber: true, brandId: true } },
@@ -44,6 +45,7 @@ export function toCampaignListJson(campaign: CampaignListRow) {
     status: campaign.status,
     scheduled_start: iso(campaign.scheduledStart),
     scheduled_end: iso(campaign.scheduledEnd),
+    row_version: campaign.rowVersion,
     created_at: campaign.createdAt.toISOString(),
     updated_at: campaign.updatedAt.toISOString(),
   };

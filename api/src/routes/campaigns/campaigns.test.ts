@@ -31,6 +31,7 @@ describe('GET /api/v1/campaigns', () => {
       status: 'draft',
       scheduled_start: null,
       scheduled_end: null,
+      row_version: 1,
       created_at: mine.createdAt.toISOString(),
       updated_at: mine.updatedAt.toISOString(),
     });

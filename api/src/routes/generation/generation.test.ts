@@ -191,6 +191,7 @@ describe('when Redis is down', () => {
       logger: pino({ level: 'silent' }),
       generationQueue: deadQueue,
       embeddings: ctx.providers.embeddings,
+      changeNotifier: ctx.changeNotifier,
     });
     const campaign = await ctx.createCampaign(world.location.id, world.template.id);
     const started = Date.now();

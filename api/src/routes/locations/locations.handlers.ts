@@ -31,6 +31,7 @@ export function toLocationJson(location: Location) {
     attributes: location.attributes as Record<string, unknown>,
     is_active: location.isActive,
     full_address: fullAddress(address),
+    row_version: location.rowVersion,
     created_at: location.createdAt.toISOString(),
     updated_at: location.updatedAt.toISOString(),
   };

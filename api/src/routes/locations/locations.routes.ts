@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { paginatedSchema, paginationQuery } from '../../lib/pagination.ts';
 import { authedRoute } from '../../lib/route.ts';
-import { BooleanQuery, JsonObject, jsonBody, jsonResponse, Timestamps } from '../../lib/schemas.ts';
+import { BooleanQuery, JsonObject, jsonBody, jsonResponse, RowVersion, Timestamps } from '../../lib/schemas.ts';
 
 const addressLine = (max: number) => z.string().trim().max(max).optional();
 
@@ -29,11 +29,12 @@ export const LocationSchema = z
     }),
     is_active: z.boolean(),
     full_address: z.string().openapi({ example: '123 Main St, Austin, TX 78701' }),
+    row_version: RowVersion,
     ...Timestamps,
   })
   .openapi('Location');
 
-const locationFields = {
+export const locationFields = {
   name: z.string().trim().min(1).max(255),
   store_number: z.string().trim().min(1).max(50),
   address: AddressSchema,

@@ -61,6 +61,7 @@ describe('GET /api/v1/brands/{brand_id}/locations', () => {
       attributes: { region: 'southwest' },
       is_active: true,
       full_address: '001 Main St, Austin, TX 78701',
+      row_version: 1,
       created_at: world.location.createdAt.toISOString(),
       updated_at: expect.any(String),
     });

@@ -65,6 +65,7 @@ function requestsOnQueue(queue: Queue<GenerateContentPayload>): Request {
     logger: pino({ level: 'silent' }),
     generationQueue: queue,
     embeddings: ctx.providers.embeddings,
+    changeNotifier: ctx.changeNotifier,
   });
   return async (method, path, options = {}) => {
     const response = await app.request(path, {

@@ -25,6 +25,7 @@ export function toTemplateJson(template: CampaignTemplate) {
     campaign_type: template.campaignType,
     is_active: template.isActive,
     version: template.version,
+    row_version: template.rowVersion,
     created_at: template.createdAt.toISOString(),
     updated_at: template.updatedAt.toISOString(),
   };

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { parseTemplate, TemplateSyntaxError } from '@storesync/core';
 import { paginatedSchema, paginationQuery } from '../../lib/pagination.ts';
 import { authedRoute } from '../../lib/route.ts';
-import { BooleanQuery, IdParam, jsonBody, jsonResponse, Timestamps } from '../../lib/schemas.ts';
+import { BooleanQuery, IdParam, jsonBody, jsonResponse, RowVersion, Timestamps } from '../../lib/schemas.ts';
 
 /** Liquid refuses templates beyond this size (core's parseLimit); refusing earlier names the field. */
 const MAX_TEMPLATE_CHARS = 100_000;
@@ -18,6 +18,7 @@ export const TemplateSchema = z
     campaign_type: z.string().openapi({ example: 'seasonal_sale' }),
     is_active: z.boolean(),
     version: z.number().int().openapi({ description: 'Goes up by one whenever content_template changes' }),
+    row_version: RowVersion,
     ...Timestamps,
   })
   .openapi('CampaignTemplate');

@@ -82,6 +82,7 @@ describe('GET /api/v1/campaigns/templates', () => {
       campaign_type: 'seasonal_sale',
       is_active: true,
       version: 1,
+      row_version: 1,
       created_at: world.template.createdAt.toISOString(),
       updated_at: expect.any(String),
     });

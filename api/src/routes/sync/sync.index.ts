@@ -1,0 +1,13 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRouter } from '../../lib/router.ts';
+import type { AppBindings } from '../../lib/types.ts';
+import { listChangesHandler, streamEventsHandler, syncLocationsHandler } from './sync.handlers.ts';
+import { listChanges, streamEvents, syncLocations } from './sync.routes.ts';
+
+export function registerSyncRoutes(app: OpenAPIHono<AppBindings>, prefix: string) {
+  const router = createRouter()
+    .openapi(syncLocations, syncLocationsHandler)
+    .openapi(listChanges, listChangesHandler)
+    .openapi(streamEvents, streamEventsHandler);
+  app.route(prefix, router);
+}
