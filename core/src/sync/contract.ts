@@ -8,7 +8,7 @@
  * - `GET /api/v1/sync/events/?brand=` streams the same {@link ChangeEvent}s as server-sent events
  *   (`event: change`, `id:` the event's `seq`); reconnect with `Last-Event-ID` to resume.
  */
-import type { CampaignPayload, LocationPayload, TemplatePayload } from './rows.ts';
+import type { CampaignPayload, LocationPayload, ParsedRow, TemplatePayload } from './rows.ts';
 import type { CampaignRecord, LocationRecord, TemplateRecord } from './records.ts';
 import type { RowRef, SheetKind } from './types.ts';
 
@@ -62,6 +62,17 @@ export interface SyncRecordMap {
 export interface SyncRequest<K extends SheetKind = SheetKind> {
   brand: string;
   rows: SyncRowMap[K][];
+}
+
+/** A row as readRows parsed it, as the sync endpoint takes it. */
+export function toSyncRow<K extends SheetKind>(row: ParsedRow<K>): SyncRowMap[K] {
+  return {
+    ...row.payload,
+    ref: row.ref,
+    ...(row.id ? { id: row.id } : {}),
+    ...(row.rowVersion ? { row_version: row.rowVersion } : {}),
+    ...(row.blankExtras.length > 0 ? { blank_extras: row.blankExtras } : {}),
+  };
 }
 
 export type SyncRowStatus = 'created' | 'updated' | 'unchanged' | 'conflict' | 'error';

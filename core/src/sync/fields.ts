@@ -53,6 +53,21 @@ const idField: FieldDef = {
   hidden: true,
 };
 
+/**
+ * The row_version the row had when it was last synced or pulled: sent back with the row, so the
+ * server can tell the sheet's own edits from values it changed since (three-way merge, conflicts).
+ */
+const rowVersionField: FieldDef = {
+  field: 'row_version',
+  label: 'StoreSync Version',
+  aliases: ['storesync version'],
+  type: 'number',
+  role: 'id',
+  autoAdd: true,
+  numberFormat: '0',
+  hidden: true,
+};
+
 const lastSynced: FieldDef = {
   field: 'last_synced',
   label: 'Last Synced',
@@ -108,6 +123,7 @@ const isActive: FieldDef = {
 
 export const LOCATION_FIELDS: readonly FieldDef[] = [
   idField,
+  rowVersionField,
   {
     field: 'name',
     label: 'Name',
@@ -163,6 +179,7 @@ export const LOCATION_FIELDS: readonly FieldDef[] = [
 
 export const CAMPAIGN_FIELDS: readonly FieldDef[] = [
   idField,
+  rowVersionField,
   storeNumber,
   {
     field: 'location_name',
@@ -226,6 +243,7 @@ export const CAMPAIGN_FIELDS: readonly FieldDef[] = [
 
 export const TEMPLATE_FIELDS: readonly FieldDef[] = [
   idField,
+  rowVersionField,
   {
     field: 'name',
     label: 'Name',

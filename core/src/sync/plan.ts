@@ -269,9 +269,11 @@ export function planWrites<K extends SheetKind>(
     }
   }
   // Added in this order: pulled inputs, pulled extras, outputs, the (hidden) id last.
+  // Records from older servers, or hand-made ones, may lack row_version: no empty version column then.
+  const versioned = records.some((record) => record.row_version !== undefined);
   const wanted = (def: FieldDef) =>
     !columnOf.has(def.field) &&
-    ((records.length > 0 && def.autoAdd) ||
+    ((records.length > 0 && def.autoAdd && (def.field !== 'row_version' || versioned)) ||
       (def.field === 'sync_error' && anyErrors) ||
       (mode === 'pull' && (def.role === 'input' || def.role === 'info') && pulledFields.has(def.field)));
   const addFields = (roles: readonly string[]) => {

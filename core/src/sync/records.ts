@@ -9,6 +9,8 @@ import type { SheetKind } from './types.ts';
 
 export interface LocationRecord {
   id: string;
+  /** Present in the API's answers; written to the hidden StoreSync Version column. */
+  row_version?: number;
   name: string;
   store_number: string;
   address?: { street?: string; city?: string; state?: string; zip?: string; country?: string };
@@ -25,6 +27,7 @@ export interface ApprovalStepRecord {
 
 export interface CampaignRecord {
   id: string;
+  row_version?: number;
   store_number: string;
   location_name?: string;
   template_name: string;
@@ -39,6 +42,7 @@ export interface CampaignRecord {
 
 export interface TemplateRecord {
   id: string;
+  row_version?: number;
   name: string;
   description?: string;
   content_template: string;
@@ -89,6 +93,7 @@ export function recordValues<K extends SheetKind>(kind: K, record: RecordMap[K])
       return {
         fields: defined({
           id: location.id,
+          row_version: location.row_version,
           name: location.name,
           store_number: location.store_number,
           ...(location.address
@@ -105,6 +110,7 @@ export function recordValues<K extends SheetKind>(kind: K, record: RecordMap[K])
       return {
         fields: defined({
           id: campaign.id,
+          row_version: campaign.row_version,
           store_number: campaign.store_number,
           location_name: campaign.location_name,
           template: campaign.template_name,
@@ -123,6 +129,7 @@ export function recordValues<K extends SheetKind>(kind: K, record: RecordMap[K])
       return {
         fields: defined({
           id: template.id,
+          row_version: template.row_version,
           name: template.name,
           campaign_type: template.campaign_type,
           description: template.description,

@@ -104,6 +104,8 @@ export interface ParsedRow<K extends SheetKind = SheetKind> {
   /** 0-based index into `sheet.values`. */
   index: number;
   id: string | null;
+  /** The row's hidden StoreSync Version: the server's row_version when the row was last synced. */
+  rowVersion: number | null;
   key: string;
   /** Send this back with the server's answer so the plan finds the row again (identity.ts). */
   ref: RowRef;
@@ -296,6 +298,14 @@ export function readRows<K extends SheetKind>(sheet: Sheet, mapping: HeaderMappi
       }
       draft.fields[def.field] = read.value;
     }
+    const version = draft.fields.row_version;
+    if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1 && draft.id !== null)) {
+      problem(
+        header('row_version'),
+        `the hidden StoreSync Version of this row was changed to "${typeof version === 'number' ? version : 'a blank'}"; undo the change, or clear the cell to let this row's values win`,
+        'row_version',
+      );
+    }
     if (draft.id !== null && !UUID.test(draft.id)) {
       problem(
         header('id'),
@@ -395,6 +405,7 @@ export function readRows<K extends SheetKind>(sheet: Sheet, mapping: HeaderMappi
       row: draft.index + 1,
       index: draft.index,
       id: draft.id,
+      rowVersion: typeof draft.fields.row_version === 'number' ? draft.fields.row_version : null,
       key: draft.key,
       ref: draft.ref,
       payload: buildPayload(kind, draft, mapping) as PayloadMap[K],
