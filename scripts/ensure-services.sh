@@ -24,6 +24,7 @@ if ! psql "$PG_URL" -tAc 'select 1' >/dev/null 2>&1; then
     fail "PostgreSQL is not reachable at $PG_URL: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_URL"
 fi
 PGVECTOR_CHECK_URL="$PG_URL" bash scripts/ensure-pgvector.sh
+bash scripts/ensure-xmllint.sh # the Excel add-in's manifest test validates with it
 
 # --- Redis ----------------------------------------------------------------
 redis_ping() { bash scripts/lib/redis-ping.sh "$REDIS_URL"; }

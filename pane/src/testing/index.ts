@@ -1,0 +1,1 @@
+export { FakeHost, type FakeHostOptions, type FakeTable } from './fake-host.ts';

@@ -1,0 +1,50 @@
+/**
+ * Connections: which table of the document is synced as what, for which brand, with which hand
+ * column mappings. Kept in the document (host.documentSettings) so whoever opens the workbook
+ * next needs no setup; tokens never go here (the document travels).
+ */
+import type { ManualMapping, SheetKind } from '@storesync/core';
+import type { Host } from '../host.ts';
+
+export interface Connection {
+  tableId: string;
+  /** The table's name when it was connected, to say which table a stale connection meant. */
+  tableName: string;
+  kind: SheetKind;
+  brandId: string;
+  /** Hand mappings (`rememberMapping`), keyed by normalised header, so moved columns keep them. */
+  manual: ManualMapping;
+  /**
+   * Change-feed cursor: where this table's next catch-up starts. Set by the first sync, then only
+   * moved by catch-ups, so no change made elsewhere in between is skipped.
+   */
+  cursor: string | null;
+}
+
+const CONNECTIONS_KEY = 'storesync.connections';
+
+function isConnection(value: unknown): value is Connection {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Connection>;
+  return typeof candidate.tableId === 'string' && typeof candidate.kind === 'string' && typeof candidate.brandId === 'string';
+}
+
+export async function loadConnections(host: Host): Promise<Connection[]> {
+  const stored = await host.documentSettings.get(CONNECTIONS_KEY);
+  if (!Array.isArray(stored)) return [];
+  // A document edited by an older pane (or by hand) may hold junk; skip it rather than crash.
+  return stored.filter(isConnection).map((connection) => ({ ...connection, manual: connection.manual ?? {}, cursor: connection.cursor ?? null }));
+}
+
+export async function saveConnection(host: Host, connection: Connection): Promise<Connection[]> {
+  const others = (await loadConnections(host)).filter((existing) => existing.tableId !== connection.tableId);
+  const next = [...others, connection];
+  await host.documentSettings.set(CONNECTIONS_KEY, next);
+  return next;
+}
+
+export async function removeConnection(host: Host, tableId: string): Promise<Connection[]> {
+  const next = (await loadConnections(host)).filter((existing) => existing.tableId !== tableId);
+  await host.documentSettings.set(CONNECTIONS_KEY, next);
+  return next;
+}
