@@ -13,6 +13,7 @@ import { createMetrics } from './lib/metrics.ts';
 import type { AppBindings, AppDeps } from './lib/types.ts';
 import { registerAuthRoutes } from './routes/auth/auth.index.ts';
 import { registerBrandRoutes } from './routes/brands/brands.index.ts';
+import { registerBulkImportRoutes } from './routes/bulk-import/bulk-import.index.ts';
 import { registerCampaignRoutes } from './routes/campaigns/campaigns.index.ts';
 import { registerDocsRoutes } from './routes/health/docs.ts';
 import { registerGenerationRoutes } from './routes/generation/generation.index.ts';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   registerAuthRoutes(app, API_PREFIX);
   registerUserRoutes(app, API_PREFIX);
   registerSyncRoutes(app, API_PREFIX);
+  registerBulkImportRoutes(app, API_PREFIX);
   registerBrandRoutes(app, API_PREFIX);
   registerLocationRoutes(app, API_PREFIX);
   registerTemplateRoutes(app, API_PREFIX);

@@ -5,7 +5,7 @@
  * the triggers of the sync_changes migration, not here.
  */
 import { Prisma } from './generated/client.ts';
-import type { SyncEntity } from './generated/enums.ts';
+import type { CampaignStatus, SyncEntity } from './generated/enums.ts';
 import type { SqlRunner } from './vectors.ts';
 
 const json = (value: unknown) => Prisma.sql`${JSON.stringify(value)}::jsonb`;
@@ -65,6 +65,190 @@ export function updateLocations(db: SqlRunner, rows: (LocationWrite & { id: stri
       AS v(id uuid, name text, store_number text, address jsonb, attributes jsonb, is_active boolean)
     WHERE l.id = v.id
     RETURNING ${LOCATION_COLUMNS}`;
+}
+
+/**
+ * Waits for the other syncs of `scope` in this brand (templates, campaigns) until this transaction
+ * ends. Neither a template's name nor a campaign's store + template is a unique constraint, so two
+ * syncs that both found no row for a key would both insert one; serialized, the second finds the
+ * first's row. Taken before reading, so the read (a new snapshot) sees what the first committed.
+ */
+async function serializeSyncs(db: SqlRunner, scope: 'templates' | 'campaigns', brandId: string) {
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`storesync.sync.${scope}:${brandId}`}, 0))`;
+}
+
+export interface TemplateSyncState {
+  id: string;
+  brand_id: string;
+  name: string;
+  description: string;
+  content_template: string;
+  required_variables: unknown;
+  campaign_type: string;
+  is_active: boolean;
+  version: number;
+  row_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const TEMPLATE_COLUMNS = Prisma.sql`t.id, t.brand_id, t.name, t.description, t.content_template, t.required_variables,
+  t.campaign_type, t.is_active, t.version, t.row_version, t.created_at, t.updated_at`;
+
+/**
+ * Every template of the brand (a brand has few), locked until the transaction ends, after waiting
+ * for other template syncs of the brand. All of them, because names match case- and
+ * spacing-insensitively (core's templateNameKey, applied by the caller) and a rename must know
+ * who holds the new name. NO KEY UPDATE: other writers wait, but campaigns may still be created
+ * with these templates meanwhile (their foreign key check only needs KEY SHARE).
+ */
+export async function lockTemplatesForSync(db: SqlRunner, brandId: string) {
+  await serializeSyncs(db, 'templates', brandId);
+  return db.$queryRaw<TemplateSyncState[]>`
+    SELECT ${TEMPLATE_COLUMNS} FROM campaign_templates t
+    WHERE t.brand_id = ${brandId}::uuid
+    ORDER BY t.id
+    FOR NO KEY UPDATE`;
+}
+
+export interface TemplateWrite {
+  name: string;
+  campaign_type: string;
+  description: string;
+  content_template: string;
+  required_variables: string[];
+  is_active: boolean;
+}
+
+export function insertTemplates(db: SqlRunner, brandId: string, rows: TemplateWrite[]) {
+  return db.$queryRaw<TemplateSyncState[]>`
+    INSERT INTO campaign_templates AS t
+      (id, brand_id, name, campaign_type, description, content_template, required_variables, is_active, updated_at)
+    SELECT gen_random_uuid(), ${brandId}::uuid, v.name, v.campaign_type, v.description, v.content_template,
+           v.required_variables, v.is_active, now()
+    FROM jsonb_to_recordset(${json(rows)})
+      AS v(name text, campaign_type text, description text, content_template text, required_variables jsonb, is_active boolean)
+    RETURNING ${TEMPLATE_COLUMNS}`;
+}
+
+/** `version` goes up by one where content_template changes, in the same statement (as PATCH does). */
+export function updateTemplates(db: SqlRunner, rows: (TemplateWrite & { id: string })[]) {
+  return db.$queryRaw<TemplateSyncState[]>`
+    UPDATE campaign_templates AS t
+    SET name = v.name, campaign_type = v.campaign_type, description = v.description,
+        content_template = v.content_template, required_variables = v.required_variables, is_active = v.is_active,
+        version = CASE WHEN t.content_template IS DISTINCT FROM v.content_template THEN t.version + 1 ELSE t.version END,
+        updated_at = now()
+    FROM jsonb_to_recordset(${json(rows)})
+      AS v(id uuid, name text, campaign_type text, description text, content_template text, required_variables jsonb, is_active boolean)
+    WHERE t.id = v.id
+    RETURNING ${TEMPLATE_COLUMNS}`;
+}
+
+export interface SyncLocationRef {
+  id: string;
+  store_number: string;
+}
+
+/**
+ * The brand's locations with these store numbers, and those that equal one of them once leading
+ * zeros are dropped on both sides (`12` → `0012`), so a sync can say that a spreadsheet dropped them.
+ */
+export function locationsByStoreNumbers(db: SqlRunner, brandId: string, storeNumbers: string[]) {
+  const stripped = [...new Set(storeNumbers.map((number) => number.replace(/^0+/, '')))];
+  return db.$queryRaw<SyncLocationRef[]>`
+    SELECT l.id, l.store_number FROM locations l
+    WHERE l.brand_id = ${brandId}::uuid
+      AND (l.store_number = ANY(${storeNumbers}::text[]) OR ltrim(l.store_number, '0') = ANY(${stripped}::text[]))`;
+}
+
+export interface CampaignSyncState {
+  id: string;
+  location_id: string;
+  template_id: string;
+  status: CampaignStatus;
+  customizations: Record<string, unknown>;
+  scheduled_start: Date | null;
+  scheduled_end: Date | null;
+  row_version: number;
+  /** The location's store number and the template's name: the campaign's natural key. */
+  store_number: string;
+  template_name: string;
+}
+
+const CAMPAIGN_COLUMNS = Prisma.sql`c.id, c.location_id, c.template_id, c.status::text AS status, c.customizations,
+  c.scheduled_start, c.scheduled_end, c.row_version, l.store_number, t.name AS template_name`;
+
+/**
+ * The brand's campaigns a sync names, by id or by (location, template), locked until the
+ * transaction ends, after waiting for other campaign syncs of the brand (see serializeSyncs).
+ * NO KEY UPDATE: writers of these campaigns (workflow, worker) wait, rows that only reference
+ * them (approval steps, versions, jobs) do not.
+ */
+export async function lockCampaignsForSync(
+  db: SqlRunner,
+  brandId: string,
+  ids: string[],
+  pairs: { location_id: string; template_id: string }[],
+) {
+  await serializeSyncs(db, 'campaigns', brandId);
+  return db.$queryRaw<CampaignSyncState[]>`
+    SELECT ${CAMPAIGN_COLUMNS}
+    FROM location_campaigns c
+    JOIN locations l ON l.id = c.location_id
+    JOIN campaign_templates t ON t.id = c.template_id
+    WHERE l.brand_id = ${brandId}::uuid AND t.brand_id = ${brandId}::uuid
+      AND (c.id = ANY(${ids}::uuid[])
+           OR (c.location_id, c.template_id) IN (
+             SELECT p.location_id, p.template_id FROM jsonb_to_recordset(${json(pairs)}) AS p(location_id uuid, template_id uuid)))
+    ORDER BY c.id
+    FOR NO KEY UPDATE OF c`;
+}
+
+export interface CampaignWrite {
+  location_id: string;
+  template_id: string;
+  customizations: Record<string, unknown>;
+  /** ISO 8601 instants. */
+  scheduled_start: string | null;
+  scheduled_end: string | null;
+}
+
+/** New draft campaigns created by `createdById`. */
+export function insertCampaigns(db: SqlRunner, createdById: string, rows: CampaignWrite[]) {
+  return db.$queryRaw<CampaignSyncState[]>`
+    WITH c AS (
+      INSERT INTO location_campaigns
+        (id, location_id, template_id, created_by_id, status, customizations, scheduled_start, scheduled_end, updated_at)
+      SELECT gen_random_uuid(), v.location_id, v.template_id, ${createdById}::uuid, 'draft'::"CampaignStatus", v.customizations,
+             v.scheduled_start, v.scheduled_end, now()
+      FROM jsonb_to_recordset(${json(rows)})
+        AS v(location_id uuid, template_id uuid, customizations jsonb, scheduled_start timestamptz, scheduled_end timestamptz)
+      RETURNING *
+    )
+    SELECT ${CAMPAIGN_COLUMNS} FROM c
+    JOIN locations l ON l.id = c.location_id
+    JOIN campaign_templates t ON t.id = c.template_id`;
+}
+
+/**
+ * Writes customizations and schedule; a campaign's location and template never change (as
+ * through PATCH), so those of `rows` are ignored.
+ */
+export function updateCampaigns(db: SqlRunner, rows: (CampaignWrite & { id: string })[]) {
+  return db.$queryRaw<CampaignSyncState[]>`
+    WITH c AS (
+      UPDATE location_campaigns AS lc
+      SET customizations = v.customizations, scheduled_start = v.scheduled_start, scheduled_end = v.scheduled_end,
+          updated_at = now()
+      FROM jsonb_to_recordset(${json(rows)})
+        AS v(id uuid, customizations jsonb, scheduled_start timestamptz, scheduled_end timestamptz)
+      WHERE lc.id = v.id
+      RETURNING lc.*
+    )
+    SELECT ${CAMPAIGN_COLUMNS} FROM c
+    JOIN locations l ON l.id = c.location_id
+    JOIN campaign_templates t ON t.id = c.template_id`;
 }
 
 /**

@@ -49,7 +49,7 @@ export const CampaignDetailSchema = CampaignListItemSchema.extend({
   }),
 }).openapi('LocationCampaign');
 
-const isoDateTime = z.string().datetime({ offset: true, message: 'use an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' });
+export const isoDateTime = z.string().datetime({ offset: true, message: 'use an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' });
 
 export const CampaignCreateSchema = z
   .object({
@@ -82,7 +82,7 @@ export const TransitionBodySchema = z
   .strict()
   .openapi('TransitionRequest');
 
-const statusList = z
+export const statusList = z
   .string()
   .transform((value, context) => {
     const statuses = value.split(',').map((part) => part.trim()).filter(Boolean);

@@ -59,8 +59,13 @@ export interface SyncKind<Row extends SyncRowMeta, State extends SyncState, Writ
   keyOf(row: Row): string | null;
   /** When the natural key is unique in a brand (store number, template name): the field that holds it. */
   uniqueKeyField?: string;
+  /**
+   * The error for a row without an id whose natural key matches several server rows (campaigns:
+   * several for one store and template). Default: a generic "add the StoreSync ID".
+   */
+  ambiguousKeyMessage?(row: Row, matches: number): string;
   /** Loads what the request needs besides the rows themselves (templates of the brand, …). */
-  prepare(tx: Prisma.TransactionClient, brandId: string, rows: Row[]): Promise<Prepared>;
+  prepare(tx: Prisma.TransactionClient, brandId: string, rows: Row[], user: AuthUser): Promise<Prepared>;
   /** The brand's rows named by these ids or natural keys, locked for the transaction. */
   lock(context: SyncContext<Prepared>, ids: string[], keys: string[]): Promise<State[]>;
   stateKey(state: State): string;
@@ -121,13 +126,19 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
         tx,
         brandId,
         user,
-        prepared: await kind.prepare(tx, brandId, valid.map((item) => item.row)),
+        prepared: await kind.prepare(tx, brandId, valid.map((item) => item.row), user),
       };
       const ids = [...new Set(valid.flatMap((item) => (item.row.id ? [item.row.id] : [])))];
       const keys = [...new Set(valid.flatMap((item) => kind.keyOf(item.row) ?? []))];
       const states = await kind.lock(context, ids, keys);
       const byId = new Map(states.map((state) => [state.id, state]));
-      const byKey = new Map(states.map((state) => [kind.stateKey(state), state]));
+      const byKey = new Map<string, State[]>();
+      for (const state of states) {
+        const key = kind.stateKey(state);
+        const holders = byKey.get(key);
+        if (holders) holders.push(state);
+        else byKey.set(key, [state]);
+      }
 
       const bases = await inputsAtVersions(
         tx,
@@ -145,26 +156,43 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
       for (const { index, row } of valid) {
         try {
           const key = kind.keyOf(row);
-          const earlier = (row.id ? seenIds.get(row.id) : undefined) ?? (key !== null ? seenKeys.get(key) : undefined);
+          // A row with an id is identified by it; its key identifies it too only where keys are unique.
+          const keyed = key !== null && (kind.uniqueKeyField !== undefined || !row.id);
+          const earlier = (row.id ? seenIds.get(row.id) : undefined) ?? (keyed ? seenKeys.get(key) : undefined);
           if (earlier !== undefined) {
             throw new RowError(`${kind.describe(row)} is also in row ${earlier + 1} of this request; keep one of them`);
           }
           if (row.id) seenIds.set(row.id, index);
-          if (key !== null) seenKeys.set(key, index);
+          if (keyed) seenKeys.set(key, index);
 
-          const state = row.id ? byId.get(row.id) : key !== null ? byKey.get(key) : undefined;
+          const holders = key !== null ? (byKey.get(key) ?? []) : [];
+          if (!row.id && holders.length > 1) {
+            throw new RowError(
+              kind.ambiguousKeyMessage?.(row, holders.length) ??
+                `${kind.describe(row)} matches ${holders.length} ${kind.entity}s of this brand; add the StoreSync ID of the one this row is for`,
+              'id',
+            );
+          }
+          const state = row.id ? byId.get(row.id) : holders[0];
           if (row.id && !state) {
             throw new RowError(
               `StoreSync ID ${row.id} is not a ${kind.entity} of this brand (deleted, or copied from another sheet); clear the StoreSync ID cell to sync the row as new`,
               'id',
             );
           }
-          const holder = key !== null ? byKey.get(key) : undefined;
-          if (kind.uniqueKeyField && state && holder && holder.id !== state.id) {
+          if (kind.uniqueKeyField && state && holders.some((holder) => holder.id !== state.id)) {
             throw new RowError(
               `${kind.describe(row)} belongs to another ${kind.entity} of this brand; choose another, or change that one first`,
               kind.uniqueKeyField,
             );
+          }
+          if (state && !row.id) {
+            // Found by its key: another row must not name the same record by its id.
+            const other = seenIds.get(state.id);
+            if (other !== undefined) {
+              throw new RowError(`${kind.describe(row)} is also in row ${other + 1} of this request; keep one of them`);
+            }
+            seenIds.set(state.id, index);
           }
           if (!state) {
             creates.push({ index, row, write: kind.toCreate(row, context) });

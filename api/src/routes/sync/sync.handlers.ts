@@ -6,8 +6,10 @@ import { findVisibleBrand } from '../brands/brands.handlers.ts';
 import { readChanges } from './changes.ts';
 import { runSync } from './engine.ts';
 import { changeStream } from './events.ts';
+import { campaignSync } from './campaigns.sync.ts';
 import { locationSync } from './locations.sync.ts';
-import type { listChanges, streamEvents, syncLocations } from './sync.routes.ts';
+import type { listChanges, streamEvents, syncCampaigns, syncLocations, syncTemplates } from './sync.routes.ts';
+import { templateSync } from './templates.sync.ts';
 
 export const syncLocationsHandler: RouteHandler<typeof syncLocations, AppBindings> = async (c) => {
   const { prisma } = c.get('deps');
@@ -16,6 +18,26 @@ export const syncLocationsHandler: RouteHandler<typeof syncLocations, AppBinding
   const brand = await findVisibleBrand(prisma, user, body.brand);
   assertCanWrite(user);
   const outcome = await runSync(locationSync, prisma, user, brand.id, body.rows);
+  return c.json({ brand: brand.id, ...outcome }, 200);
+};
+
+export const syncTemplatesHandler: RouteHandler<typeof syncTemplates, AppBindings> = async (c) => {
+  const { prisma } = c.get('deps');
+  const user = c.get('user');
+  const body = c.req.valid('json');
+  const brand = await findVisibleBrand(prisma, user, body.brand);
+  assertCanWrite(user);
+  const outcome = await runSync(templateSync, prisma, user, brand.id, body.rows);
+  return c.json({ brand: brand.id, ...outcome }, 200);
+};
+
+export const syncCampaignsHandler: RouteHandler<typeof syncCampaigns, AppBindings> = async (c) => {
+  const { prisma } = c.get('deps');
+  const user = c.get('user');
+  const body = c.req.valid('json');
+  const brand = await findVisibleBrand(prisma, user, body.brand);
+  assertCanWrite(user);
+  const outcome = await runSync(campaignSync, prisma, user, brand.id, body.rows);
   return c.json({ brand: brand.id, ...outcome }, 200);
 };
 

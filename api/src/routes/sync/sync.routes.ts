@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { authedRoute } from '../../lib/route.ts';
 import { jsonBody, jsonResponse } from '../../lib/schemas.ts';
+import { CampaignDetailSchema } from '../campaigns/campaigns.schemas.ts';
 import { LocationSchema } from '../locations/locations.routes.ts';
+import { TemplateSchema } from '../templates/templates.routes.ts';
 import { SyncRequestSchema, syncResponseSchema } from './sync.schemas.ts';
 
 const tags = ['sync'];
@@ -21,6 +23,26 @@ export const syncLocations = authedRoute({
   description: `${SYNC_DESCRIPTION}\n\nRows: \`name\`, \`store_number\`, optional \`address\`, \`attributes\` (merged key by key; \`blank_extras\` removes keys), \`is_active\`.`,
   request: jsonBody(SyncRequestSchema),
   responses: { 200: jsonResponse(syncResponseSchema(LocationSchema, 'LocationSyncResponse'), 'One result per row, in order') },
+});
+
+export const syncTemplates = authedRoute({
+  method: 'post',
+  path: '/sync/templates',
+  tags,
+  summary: 'Sync a Templates sheet',
+  description: `${SYNC_DESCRIPTION}\n\nRows: \`name\` (the key: compared trimmed, spacing collapsed, case-insensitive), \`campaign_type\`, optional \`content_template\` (Liquid; required for new templates), \`description\`, \`required_variables\`, \`is_active\`. Only admins and brand managers may create or change templates; for anyone else such rows are errors. A changed \`content_template\` moves \`version\` up by one.`,
+  request: jsonBody(SyncRequestSchema),
+  responses: { 200: jsonResponse(syncResponseSchema(TemplateSchema, 'TemplateSyncResponse'), 'One result per row, in order') },
+});
+
+export const syncCampaigns = authedRoute({
+  method: 'post',
+  path: '/sync/campaigns',
+  tags,
+  summary: 'Sync a Campaigns sheet',
+  description: `${SYNC_DESCRIPTION}\n\nRows: \`store_number\` and \`template_name\` (the key), optional \`location\` and \`template\` ids, \`customizations\` (merged key by key; \`blank_extras\` removes keys), \`scheduled_start\`/\`scheduled_end\` (ISO 8601 or null). A row without \`id\` updates the one campaign of its store and template, is an error when there are several, and otherwise creates a draft. Rules as in POST and PATCH /campaigns: location managers only for their stores, active templates with every required variable for new campaigns, edits only while draft, pending_review, approved or rejected (status kept: a sync never edits the copy). Records are the campaign detail.`,
+  request: jsonBody(SyncRequestSchema),
+  responses: { 200: jsonResponse(syncResponseSchema(CampaignDetailSchema, 'CampaignSyncResponse'), 'One result per row, in order') },
 });
 
 export const ChangesQuery = z.object({

@@ -52,7 +52,7 @@ const requiredVariables = z
     });
   });
 
-const templateFields = {
+export const templateFields = {
   name: z.string().trim().min(1).max(255),
   description: z.string().max(10_000),
   content_template: contentTemplate,
