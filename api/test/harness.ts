@@ -222,6 +222,13 @@ export function useTestContext(envOverrides: Record<string, string> = {}): TestC
   return context;
 }
 
+/** A brand of its own and its brand manager: tests that use one never see each other's rows. */
+export async function createBrandWithManager(ctx: TestContext) {
+  const brand = await ctx.createBrand();
+  const manager = await ctx.createUser('brand_manager', { brands: [brand.id] });
+  return { brand, manager, token: manager.token };
+}
+
 /** A world with two brands and one user of every role in the first, used by access tests. */
 export async function createWorld(ctx: TestContext) {
   const brand = await ctx.createBrand('Acme Hardware');

@@ -6,6 +6,7 @@ import type { AppBindings } from '../../lib/types.ts';
 import { requireAuth } from '../../middleware/auth.ts';
 import { IMPORT_KINDS } from './importer.ts';
 import { RESULT_ID_PATTERN } from './result-store.ts';
+import { SyncCountsSchema } from '../sync/sync.schemas.ts';
 
 const tags = ['sync'];
 
@@ -76,13 +77,7 @@ export const BulkImportResultSchema = z
       sheet: z.string().openapi({ description: 'The worksheet read' }),
       rows: z.number().int().openapi({ description: 'Data rows (blank rows are skipped)' }),
     }),
-    counts: z.object({
-      created: z.number().int(),
-      updated: z.number().int(),
-      unchanged: z.number().int(),
-      conflict: z.number().int(),
-      error: z.number().int(),
-    }),
+    counts: SyncCountsSchema,
     results: z.array(RowResultSchema),
     warnings: z.array(ProblemSchema),
     cursor: z.string().optional().openapi({ description: 'The brand’s change-feed cursor after the import' }),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, expectRejectsBadTokens, useTestContext, type TestContext } from '../../../test/harness.ts';
+import { createBrandWithManager, createWorld, expectRejectsBadTokens, useTestContext, type TestContext } from '../../../test/harness.ts';
 
 const ctx = useTestContext();
 let world: Awaited<ReturnType<typeof createWorld>>;
@@ -10,8 +10,7 @@ beforeAll(async () => {
 
 /** A brand of its own per test, with stores 001, 002 and 0012 and three templates. */
 async function freshBrand(context: TestContext) {
-  const brand = await context.createBrand();
-  const manager = await context.createUser('brand_manager', { brands: [brand.id] });
+  const { brand, manager } = await createBrandWithManager(context);
   const [store1, store2, store12] = await Promise.all(['001', '002', '0012'].map((number) => context.createLocation(brand.id, number)));
   const seasonal = await context.createTemplate(brand.id); // "Seasonal sale", requires sale_type
   const opening = await context.createTemplate(brand.id, { name: 'Grand opening', contentTemplate: 'Welcome to {{location.name}}', requiredVariables: [] });

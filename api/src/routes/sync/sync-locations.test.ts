@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, expectRejectsBadTokens, useTestContext, type TestContext } from '../../../test/harness.ts';
+import { createBrandWithManager, createWorld, expectRejectsBadTokens, useTestContext } from '../../../test/harness.ts';
 
 const ctx = useTestContext();
 let world: Awaited<ReturnType<typeof createWorld>>;
@@ -8,18 +8,11 @@ beforeAll(async () => {
   world = await createWorld(ctx);
 });
 
-/** A brand of its own per test, so tests never see each other's rows. */
-async function freshBrand(context: TestContext) {
-  const brand = await context.createBrand();
-  const manager = await context.createUser('brand_manager', { brands: [brand.id] });
-  return { brand, token: manager.token };
-}
-
 const sync = (token: string, brand: string, rows: unknown[]) => ctx.request('POST', '/api/v1/sync/locations/', { token, body: { brand, rows } });
 
 describe('POST /sync/locations', () => {
   it('creates rows, answers one result per row in order, and a second identical request changes nothing', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const rows = [
       { ref: { key: '100' }, name: 'Downtown', store_number: '100', address: { city: 'Austin', state: 'TX' }, attributes: { region: 'South' } },
       { ref: { key: '101' }, name: 'Uptown', store_number: '101' },
@@ -41,7 +34,7 @@ describe('POST /sync/locations', () => {
   });
 
   it('keeps going past bad rows, naming the field and the fix, and writes the good ones', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const response = await sync(token, brand.id, [
       { name: 'Good', store_number: '1' },
       { name: '', store_number: '2' },
@@ -62,7 +55,7 @@ describe('POST /sync/locations', () => {
   });
 
   it('updates by StoreSync id, merges attributes key by key and removes blanked keys', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const created = await sync(token, brand.id, [{ name: 'A', store_number: '7', attributes: { region: 'North', size: 'L', kept: true } }]);
     const { id } = created.json.results[0].record;
     const updated = await sync(token, brand.id, [
@@ -78,7 +71,7 @@ describe('POST /sync/locations', () => {
   });
 
   it('merges a stale row three ways: the sheet wins where only it changed, a field both changed is a conflict', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const created = await sync(token, brand.id, [{ name: 'Mall', store_number: '9', address: { city: 'Dallas' }, attributes: { region: 'A' } }]);
     const { id } = created.json.results[0].record;
     // Someone changes the name and the region on the server: version 2.
@@ -117,7 +110,7 @@ describe('POST /sync/locations', () => {
   });
 
   it('refuses a store number held by another location, and an id of another brand', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const created = await sync(token, brand.id, [
       { name: 'One', store_number: '1' },
       { name: 'Two', store_number: '2' },
@@ -134,7 +127,7 @@ describe('POST /sync/locations', () => {
   });
 
   it('takes 10,000 rows in one request (over 1 MiB of JSON) and answers each', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const rows = Array.from({ length: 10_000 }, (_, index) => ({
       name: `Store ${index}`,
       store_number: String(index).padStart(5, '0'),
@@ -184,7 +177,7 @@ describe('POST /sync/locations', () => {
 
 describe('GET /sync/changes', () => {
   it('lists each changed entity once, as it is now, in commit order, paged with a cursor', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const start = await ctx.request('GET', `/api/v1/sync/changes/?brand=${brand.id}`, { token });
     expect(start.status).toBe(200);
     const created = await sync(token, brand.id, [
@@ -214,7 +207,7 @@ describe('GET /sync/changes', () => {
   });
 
   it('reports campaign status changes made by the workflow, and deletions', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const location = await ctx.createLocation(brand.id, 'W1');
     const template = await ctx.createTemplate(brand.id);
     const campaign = await ctx.createCampaign(location.id, template.id, { generatedContent: 'Come by W1!' });
@@ -252,7 +245,7 @@ describe('GET /sync/changes', () => {
 
 describe('GET /sync/events', () => {
   it('streams changes committed by another writer, and resumes from Last-Event-ID', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const controller = new AbortController();
     const response = await ctx.app.request(`/api/v1/sync/events/?brand=${brand.id}`, {
       headers: { Authorization: `Bearer ${token}` },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, expectRejectsBadTokens, useTestContext, type TestContext } from '../../../test/harness.ts';
+import { createBrandWithManager, createWorld, expectRejectsBadTokens, useTestContext } from '../../../test/harness.ts';
 
 const ctx = useTestContext();
 let world: Awaited<ReturnType<typeof createWorld>>;
@@ -7,13 +7,6 @@ let world: Awaited<ReturnType<typeof createWorld>>;
 beforeAll(async () => {
   world = await createWorld(ctx);
 });
-
-/** A brand of its own per test, so tests never see each other's rows. */
-async function freshBrand(context: TestContext) {
-  const brand = await context.createBrand();
-  const manager = await context.createUser('brand_manager', { brands: [brand.id] });
-  return { brand, token: manager.token, managerId: manager.id };
-}
 
 const sync = (token: string, brand: string, rows: unknown[]) => ctx.request('POST', '/api/v1/sync/templates/', { token, body: { brand, rows } });
 
@@ -30,7 +23,7 @@ type Result = { index: number; status: string; field?: string; message?: string;
 
 describe('POST /sync/templates', () => {
   it('creates templates, answers one result per row in order, and a second identical request changes nothing', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const rows = [
       { ref: { key: 'spring sale' }, ...spring },
       { name: 'Grand opening', campaign_type: 'opening', content_template: 'Welcome to {{location.name}}' },
@@ -50,7 +43,7 @@ describe('POST /sync/templates', () => {
   });
 
   it('keeps going past bad rows, naming the field, and writes the good ones', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const response = await sync(token, brand.id, [
       { ...spring },
       { ...spring, name: 'Broken', content_template: 'Hello {{ location.name ' },
@@ -79,7 +72,7 @@ describe('POST /sync/templates', () => {
   });
 
   it('finds templates by name case- and spacing-insensitively, bumps version only when the text changes', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const created = await sync(token, brand.id, [spring]);
     const { id } = created.json.results[0].record;
 
@@ -102,7 +95,7 @@ describe('POST /sync/templates', () => {
   });
 
   it('refuses a rename onto the name of another template, and an id of another brand', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const created = await sync(token, brand.id, [spring, { ...spring, name: 'Autumn sale' }]);
     const autumn = created.json.results[1].record;
     const response = await sync(token, brand.id, [
@@ -116,7 +109,7 @@ describe('POST /sync/templates', () => {
   });
 
   it('merges a stale row three ways: the sheet wins where only it changed, a field both changed is a conflict', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const created = await sync(token, brand.id, [spring]);
     const { id } = created.json.results[0].record;
     const patch = await ctx.request('PATCH', `/api/v1/campaigns/templates/${id}/`, { token, body: { description: 'Server text', required_variables: [] } });
@@ -138,7 +131,7 @@ describe('POST /sync/templates', () => {
   });
 
   it('creates a name once when two syncs race for it', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const [a, b] = await Promise.all([sync(token, brand.id, [spring]), sync(token, brand.id, [spring])]);
     expect([a.json.results[0].status, b.json.results[0].status].sort()).toEqual(['created', 'unchanged']);
     expect(await ctx.prisma.campaignTemplate.count({ where: { brandId: brand.id } })).toBe(1);
@@ -183,7 +176,7 @@ describe('POST /sync/templates', () => {
   });
 
   it('shows the changes in the change feed', async () => {
-    const { brand, token } = await freshBrand(ctx);
+    const { brand, token } = await createBrandWithManager(ctx);
     const start = await ctx.request('GET', `/api/v1/sync/changes/?brand=${brand.id}`, { token });
     const created = await sync(token, brand.id, [spring]);
     const { id } = created.json.results[0].record;

@@ -27,19 +27,24 @@ export const SyncRequestSchema = z
   })
   .strict();
 
+/** Rows per outcome, every outcome present (zero included). */
+export const SyncCountsSchema = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    conflict: z.number().int(),
+    error: z.number().int(),
+  })
+  .openapi('SyncCounts');
+
 const FieldConflictSchema = z.object({ field: z.string(), sheet_value: z.unknown(), server_value: z.unknown() });
 
 export function syncResponseSchema<T extends z.ZodTypeAny>(record: T, name: string) {
   return z
     .object({
       brand: z.string().uuid(),
-      counts: z.object({
-        created: z.number().int(),
-        updated: z.number().int(),
-        unchanged: z.number().int(),
-        conflict: z.number().int(),
-        error: z.number().int(),
-      }),
+      counts: SyncCountsSchema,
       results: z.array(
         z.object({
           index: z.number().int(),
