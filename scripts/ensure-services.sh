@@ -25,6 +25,7 @@ if ! psql "$PG_URL" -tAc 'select 1' >/dev/null 2>&1; then
 fi
 PGVECTOR_CHECK_URL="$PG_URL" bash scripts/ensure-pgvector.sh
 bash scripts/ensure-xmllint.sh # the Excel add-in's manifest test validates with it
+bash scripts/ensure-chromium.sh # browser tests drive Debian's Chromium through playwright-core
 
 # --- Redis ----------------------------------------------------------------
 redis_ping() { bash scripts/lib/redis-ping.sh "$REDIS_URL"; }

@@ -12,9 +12,13 @@
  * order of writes and count `context.sync()` calls. After a sync that changed a table's cells,
  * the fake raises `onChanged` on that table asynchronously, as Excel does for an add-in's own
  * writes; `typeCell`, `pasteCells` and `sortTable` act as a person.
+ *
+ * Conditional formats and data validation rules are kept per worksheet rectangle
+ * (`conditionalFormats`, `validations`), and every sync's payload is metered (`payloads`: bytes of
+ * the `values` and `numberFormat` arrays it sent and the ones it loaded), for the benchmark.
  */
 import { OfficeMockObject } from 'office-addin-mock';
-import { formatAddress, type Rect } from '../src/host/addresses.ts';
+import { formatAddress, intersect, type Rect } from '../src/host/addresses.ts';
 import type { ExcelRun } from '../src/host/office.ts';
 
 type Value = string | number | boolean;
@@ -36,10 +40,54 @@ export interface FakeTable {
 export interface Op {
   /** 1-based number of the context.sync() the operation was sent with. */
   sync: number;
-  kind: 'values' | 'numberFormat' | 'columnHidden' | 'wrapText' | 'columnWidth' | 'suspendCalculation' | 'addColumn' | 'addRows' | 'select' | 'load';
+  kind:
+    | 'values'
+    | 'numberFormat'
+    | 'columnHidden'
+    | 'wrapText'
+    | 'columnWidth'
+    | 'suspendCalculation'
+    | 'addColumn'
+    | 'addRows'
+    | 'select'
+    | 'load'
+    | 'conditionalFormat'
+    | 'clearConditionalFormats'
+    | 'dataValidation'
+    | 'clearDataValidation';
   sheet?: string;
   address?: string;
   value?: unknown;
+}
+
+/** A conditional format as the add-in created it. */
+export interface FakeConditionalFormat {
+  sheet: string;
+  rect: Rect;
+  type: string;
+  rule?: unknown;
+  fill?: string;
+  font?: string;
+}
+
+/** A data validation rule on a rectangle. */
+export interface FakeValidation {
+  sheet: string;
+  rect: Rect;
+  rule: unknown;
+  errorAlert?: unknown;
+}
+
+/** What one context.sync() carried: UTF-8 bytes of the values and number formats written and loaded. */
+export interface SyncPayload {
+  sync: number;
+  sent: number;
+  received: number;
+}
+
+/** UTF-8 bytes of a value as JSON (what Office.js sends for it, near enough). */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
 export interface FakeEvent {
@@ -60,6 +108,12 @@ interface Batch {
   mocks: OfficeMockObject[];
   failure?: { code: string; message: string };
   touched: Map<string, Rect[]>;
+  /** How often this context synced. */
+  syncs: number;
+  /** Bytes of values/numberFormat assigned since the last sync. */
+  sent: number;
+  /** Bytes of values/numberFormat loaded since the last sync. */
+  loads: (() => number)[];
 }
 
 export class FakeWorkbook {
@@ -77,6 +131,10 @@ export class FakeWorkbook {
   readonly hiddenColumns = new Map<string, Set<number>>();
   readonly columnWidths = new Map<string, number>();
   readonly wrapped = new Map<string, Set<number>>();
+  readonly conditionalFormats: FakeConditionalFormat[] = [];
+  readonly validations: FakeValidation[] = [];
+  /** One entry per context.sync(), in order. */
+  readonly payloads: SyncPayload[] = [];
   private readonly cells = new Map<string, Map<string, { value: Value; format: string }>>();
   private readonly handlers = new Map<string, Set<(event: FakeEvent) => Promise<unknown>>>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -202,6 +260,11 @@ export class FakeWorkbook {
     return this.handlers.get(tableId)?.size ?? 0;
   }
 
+  /** Drops every onChanged handler, as Office does when the task pane that added them closes. */
+  removeAllHandlers(): void {
+    this.handlers.clear();
+  }
+
   opsOfSync(sync: number): Op[] {
     return this.ops.filter((op) => op.sync === sync);
   }
@@ -243,7 +306,7 @@ export class FakeWorkbook {
   }
 
   private context() {
-    const batch: Batch = { ops: [], log: [], mocks: [], touched: new Map() };
+    const batch: Batch = { ops: [], log: [], mocks: [], touched: new Map(), syncs: 0, sent: 0, loads: [] };
     const tableMocks = this.tables.map((table) => this.tableMock(batch, table));
     const context = this.mock(batch, {
       workbook: {
@@ -257,8 +320,13 @@ export class FakeWorkbook {
         const sync = this.syncs;
         for (const entry of batch.log) this.ops.push({ sync, ...entry });
         batch.log = [];
-        for (const apply of batch.ops) apply();
+        this.payloads.push({ sync, sent: batch.sent, received: batch.loads.reduce((sum, bytes) => sum + bytes(), 0) });
+        batch.sent = 0;
+        batch.loads = [];
+        const ops = batch.ops;
         batch.ops = [];
+        for (const apply of ops) apply();
+        batch.syncs += 1;
         for (const mock of batch.mocks) await OfficeMockObject.prototype.sync.call(mock);
         await new Promise((resolve) => setTimeout(resolve, 0)); // office-addin-mock updates nested properties asynchronously
         const touched = [...batch.touched];
@@ -355,11 +423,27 @@ export class FakeWorkbook {
         return true;
       },
     });
+    const conditionalFormats = this.conditionalFormatsMock(batch, sheet, rect);
+    let dataValidation: OfficeMockObject | undefined;
+    const load = (...args: unknown[]) => {
+      const first = args[0];
+      const names = (Array.isArray(first) ? (first as string[]) : typeof first === 'string' ? first.split(',') : []).map((name) => name.trim());
+      if (names.includes('values')) batch.loads.push(() => jsonBytes(snapshot.values));
+      if (names.includes('numberFormat')) batch.loads.push(() => jsonBytes(snapshot.formats));
+      return Reflect.apply(Reflect.get(mock, 'load') as (...a: unknown[]) => unknown, mock, args);
+    };
     const proxy = new Proxy(mock, {
-      get: (target, property) => (property === 'format' ? format : Reflect.get(target, property)),
+      get: (target, property) => {
+        if (property === 'format') return format;
+        if (property === 'load') return load;
+        if (property === 'conditionalFormats') return conditionalFormats;
+        if (property === 'dataValidation') return (dataValidation ??= this.dataValidationMock(batch, sheet, rect));
+        return Reflect.get(target, property);
+      },
       set: (target, property, value) => {
         const external = !MOCK_ERRORS.has(value as string) && (property === 'values' || property === 'numberFormat' || property === 'columnHidden');
         if (external) {
+          if (property !== 'columnHidden') batch.sent += jsonBytes(value);
           const dimensionsOk =
             !Array.isArray(value) || ((value as unknown[][]).length === rect.rowCount && (value as unknown[][]).every((line) => line.length === rect.columnCount));
           if (!dimensionsOk) throw new Error(`${String(property)}: a ${rect.rowCount}x${rect.columnCount} array is needed for ${address}`);
@@ -387,12 +471,72 @@ export class FakeWorkbook {
     return proxy;
   }
 
+  /** `range.conditionalFormats`: add (cell value rules with fill and font), getCount, clearAll. */
+  private conditionalFormatsMock(batch: Batch, sheet: string, rect: Rect) {
+    const address = formatAddress(rect);
+    const here = () => this.conditionalFormats.filter((rule) => rule.sheet === sheet && intersect(rule.rect, rect));
+    return {
+      add: (type: string) => {
+        const cellValue = { format: { fill: { color: undefined as string | undefined }, font: { color: undefined as string | undefined } }, rule: undefined as unknown };
+        this.queue(
+          batch,
+          'conditionalFormat',
+          () => this.conditionalFormats.push({ sheet, rect, type, rule: cellValue.rule, fill: cellValue.format.fill.color, font: cellValue.format.font.color }),
+          { sheet, address, value: type },
+        );
+        return { type, cellValue };
+      },
+      getCount: () => {
+        const at = batch.syncs;
+        return {
+          get value(): number {
+            if (batch.syncs === at) throw new Error('Error, context.sync() was not called');
+            return here().length;
+          },
+        };
+      },
+      clearAll: () =>
+        this.queue(batch, 'clearConditionalFormats', () => {
+          for (const rule of here()) this.conditionalFormats.splice(this.conditionalFormats.indexOf(rule), 1);
+        }, { sheet, address }),
+    };
+  }
+
+  /** `range.dataValidation` (ExcelApi 1.8): `type` to load, `rule` and `errorAlert` to set, `clear()`. Excel refuses a rule over an existing one. */
+  private dataValidationMock(batch: Batch, sheet: string, rect: Rect): OfficeMockObject {
+    const address = formatAddress(rect);
+    const here = () => this.validations.filter((rule) => rule.sheet === sheet && intersect(rule.rect, rect));
+    const mock = this.mock(batch, {
+      type: here().length > 0 ? 'List' : 'None',
+      clear: () =>
+        this.queue(batch, 'clearDataValidation', () => {
+          for (const rule of here()) this.validations.splice(this.validations.indexOf(rule), 1);
+        }, { sheet, address }),
+    });
+    return new Proxy(mock, {
+      set: (target, property, value) => {
+        if (property === 'rule') {
+          this.queue(batch, 'dataValidation', () => {
+            if (here().length > 0) throw Object.assign(new Error('The range already has a data validation rule; clear it first.'), { code: 'InvalidOperation' });
+            this.validations.push({ sheet, rect, rule: value });
+          }, { sheet, address, value });
+        } else if (property === 'errorAlert') {
+          this.queue(batch, 'dataValidation', () => {
+            for (const rule of here()) rule.errorAlert = value;
+          }, { sheet, address, value });
+        }
+        return Reflect.set(target, property, value);
+      },
+    });
+  }
+
   private tableMock(batch: Batch, table: FakeTable): OfficeMockObject {
     const headerRect = () => ({ row: table.row, column: table.column, rowCount: 1, columnCount: table.columns });
     const bodyRect = () => ({ row: table.row + 1, column: table.column, rowCount: table.rows, columnCount: table.columns });
     const columnMock = (index: number) =>
       this.mock(batch, {
         index,
+        name: String(this.cell(table.sheet, table.row, table.column + index).value),
         getRange: () => this.rangeMock(batch, table.sheet, { row: table.row, column: table.column + index, rowCount: table.rows + 1, columnCount: 1 }),
         getDataBodyRange: () => this.rangeMock(batch, table.sheet, { row: table.row + 1, column: table.column + index, rowCount: table.rows, columnCount: 1 }),
       });
@@ -432,6 +576,10 @@ export class FakeWorkbook {
         batch.log.push({ kind: 'addColumn', sheet: table.sheet, value: name });
         this.touch(batch, table.sheet, { row: table.row, column: table.column + at, rowCount: table.rows + 1, columnCount: 1 });
         return columnMock(at);
+      },
+      getItemAt: (index: number) => {
+        if (index < 0 || index >= table.columns) batch.failure = { code: 'ItemNotFound', message: `no column ${index}` };
+        return columnMock(index);
       },
     });
     (mock as unknown as Record<string, unknown>).rows = this.mock(batch, {

@@ -11,6 +11,8 @@ import { ApiError, ErrorCode, errorResponse } from './lib/errors.ts';
 import { requestLogger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import type { AppBindings, AppDeps } from './lib/types.ts';
+import { registerAddinRoutes } from './routes/addin/addin.index.ts';
+import { registerApprovalRoutes } from './routes/approvals/approvals.index.ts';
 import { registerAuthRoutes } from './routes/auth/auth.index.ts';
 import { registerBrandRoutes } from './routes/brands/brands.index.ts';
 import { registerBulkImportRoutes } from './routes/bulk-import/bulk-import.index.ts';
@@ -18,11 +20,13 @@ import { registerCampaignRoutes } from './routes/campaigns/campaigns.index.ts';
 import { registerDocsRoutes } from './routes/health/docs.ts';
 import { registerGenerationRoutes } from './routes/generation/generation.index.ts';
 import { registerHealthRoutes } from './routes/health/health.index.ts';
+import { registerHistoryRoutes } from './routes/history/history.index.ts';
 import { registerLocationRoutes } from './routes/locations/locations.index.ts';
 import { registerRunRoutes } from './routes/runs/runs.index.ts';
 import { registerSyncRoutes } from './routes/sync/sync.index.ts';
 import { registerTemplateRoutes } from './routes/templates/templates.index.ts';
 import { registerUserRoutes } from './routes/users/users.index.ts';
+import { registerWebhookRoutes } from './routes/webhooks/webhooks.index.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     await next();
   });
   app.use('*', requestLogger);
+  registerAddinRoutes(app); // /addin/*: before secureHeaders, whose frame and CORP headers would break the add-in
   app.use('*', secureHeaders());
   app.use(
     '*',
@@ -92,6 +97,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
   registerGenerationRoutes(app, API_PREFIX);
   registerRunRoutes(app, API_PREFIX);
   registerCampaignRoutes(app, API_PREFIX);
+  registerHistoryRoutes(app, API_PREFIX);
+  registerWebhookRoutes(app, API_PREFIX);
+  registerApprovalRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,4 +1,5 @@
 /** The API's configuration. The only module that reads process.env. */
+import { notificationEnvShape } from '@storesync/worker/notifications/config';
 import { priceEnvShape, providerEnvShape } from '@storesync/worker/providers/config';
 import { parseConfig } from '@storesync/core';
 import { z } from 'zod';
@@ -7,6 +8,13 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  /**
+   * Development: also listen over HTTPS on this port (`npm start` sets 8443), serving the Excel
+   * add-in at `https://localhost:<port>/addin/` beside the API. Unset or empty: HTTP only.
+   */
+  HTTPS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
+  /** Where the HTTPS listener keeps its generated certificates (default `.certs/` at the repository root). */
+  DEV_CERTS_DIR: z.string().min(1).optional(),
   /** Unset: `npm start` runs an embedded PostgreSQL and sets this for the API process. */
   DATABASE_URL: z.string().url(),
   /** Connections in the Prisma pool. `npm start` sets 1 for its embedded PostgreSQL (PGlite), which serves one at a time. */
@@ -31,6 +39,8 @@ const envSchema = z.object({
   /** The embedding provider for similarity search must match the worker's. */
   ...providerEnvShape,
   ...priceEnvShape,
+  /** For the embedded worker's emails and webhooks (EMBEDDED_WORKER). */
+  ...notificationEnvShape,
   /**
    * Run the generation worker inside the API process (`npm start` does, since its embedded
    * PostgreSQL serves one connection); production runs `npm run start -w @storesync/worker`.
@@ -51,6 +61,10 @@ const envSchema = z.object({
     .string()
     .default('*')
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** Web approval page sign-ins end after this long without a request… */
+  WEB_SESSION_IDLE_SECONDS: z.coerce.number().int().positive().default(8 * 60 * 60),
+  /** …and this long after signing in, however active. */
+  WEB_SESSION_MAX_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
   /** Public base URL used in pagination links; defaults to the request's own origin. */
   PUBLIC_URL: z.string().url().optional(),
 });

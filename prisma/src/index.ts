@@ -28,6 +28,7 @@ export {
 } from './vectors.ts';
 export { applyMigrations } from './schema-engine.ts';
 export { transitionCampaign, type TransitionOutcome, type TransitionRequest } from './workflow.ts';
+export { createApprovalLink, findApprovalLink, hashApprovalLinkToken, spendApprovalLink, type ApprovalLinkGrant } from './approval-links.ts';
 export {
   changedEntities,
   inputsAtVersions,

@@ -14,6 +14,11 @@ export interface TransitionRequest {
   comments: string;
   /** Other fields written with the status, e.g. the schedule of `schedule`. */
   data?: Omit<Prisma.LocationCampaignUpdateManyMutationInput, 'status'>;
+  /**
+   * Move only while the campaign is at this row_version, so a decision is taken on exactly the
+   * copy and status the decider saw (the web approval page sends the version it showed).
+   */
+  expectedRowVersion?: number;
 }
 
 export type TransitionOutcome = { moved: true } | { moved: false; currentStatus: CampaignStatus };
@@ -23,7 +28,11 @@ export async function transitionCampaign(prisma: PrismaClient, request: Transiti
   return prisma.$transaction(async (tx) => {
     // Of two deciders at the same moment the second finds the status changed and moves nothing.
     const moved = await tx.locationCampaign.updateMany({
-      where: { id: request.campaignId, status: transition.from },
+      where: {
+        id: request.campaignId,
+        status: transition.from,
+        ...(request.expectedRowVersion === undefined ? {} : { rowVersion: request.expectedRowVersion }),
+      },
       data: { ...request.data, status: transition.to },
     });
     if (moved.count === 0) {

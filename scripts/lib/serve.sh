@@ -11,6 +11,8 @@ api_host="${HOST:-127.0.0.1}"
 api_port="${PORT:-8000}"
 [ "$api_host" = "0.0.0.0" ] && public_host=127.0.0.1 || public_host="$api_host"
 base_url="http://${public_host}:${api_port}"
+# Development HTTPS for the Excel add-in (api/src/routes/addin/dev-https.ts); HTTPS_PORT= turns it off.
+https_port="${HTTPS_PORT-8443}"
 
 # Until the API runs, a signal ends this script (after the step in progress).
 api_pid=""
@@ -40,7 +42,7 @@ log "starting the API"
 # alike: npm does not pass signals on through the `sh -c` it runs scripts with.
 set -m
 # The generation worker runs inside the API process here (see EMBEDDED_WORKER in api/src/env.ts).
-EMBEDDED_WORKER="${EMBEDDED_WORKER:-true}" npm run --silent start -w @storesync/api &
+EMBEDDED_WORKER="${EMBEDDED_WORKER:-true}" HTTPS_PORT="$https_port" npm run --silent start -w @storesync/api &
 api_pid=$!
 set +m
 
@@ -51,6 +53,18 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 if [ -n "$ready" ] && [ -z "$stopping" ]; then
+  addin_line=""
+  if [ -n "$https_port" ]; then
+    # The HTTPS listener starts right after the HTTP one (certificates are made on first use).
+    addin_line=$'\n'"    Excel add-in (not served: the HTTPS listener on port ${https_port} did not start, see the log above)"
+    for _ in $(seq 1 100); do
+      if (exec 3<>"/dev/tcp/${public_host}/${https_port}") 2>/dev/null; then
+        addin_line=$'\n'"    Excel add-in https://localhost:${https_port}/addin/taskpane.html (manifest.xml; to trust .certs/ca.crt see addin-excel/README.md)"
+        break
+      fi
+      sleep 0.2
+    done
+  fi
   admin_email="$(awk '$2 == "admin" { print $1; exit }' <<<"$seed_output")"
   demo_password="$(sed -n 's/^Demo accounts (shared password: \(.*\))$/\1/p' <<<"$seed_output")"
   cat <<BANNER
@@ -58,7 +72,7 @@ if [ -n "$ready" ] && [ -z "$stopping" ]; then
   StoreSync is running
     API         ${base_url}/api/v1/
     Swagger UI  ${base_url}/api/docs
-    OpenAPI     ${base_url}/api/schema
+    OpenAPI     ${base_url}/api/schema${addin_line}
     Database    $(sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#' <<<"${DATABASE_URL%%\?*}")
 
 $(sed -n '/^Demo accounts/,$p' <<<"$seed_output" | sed 's/^./  &/')

@@ -1,6 +1,7 @@
 /** The worker's configuration. The only module of the worker that reads process.env. */
 import { parseConfig } from '@storesync/core';
 import { z } from 'zod';
+import { notificationEnvShape } from './notifications/config.ts';
 import { priceEnvShape, providerEnvShape } from './providers/config.ts';
 
 const envSchema = z.object({
@@ -10,6 +11,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   ...providerEnvShape,
   ...priceEnvShape,
+  ...notificationEnvShape,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Generation jobs started per minute across all workers (shared through Redis); unset means no limit. */
   GENERATION_JOBS_PER_MINUTE: z.coerce.number().int().positive().optional(),

@@ -2,6 +2,8 @@
 import { createPrismaClient } from '@storesync/db';
 import { pino } from 'pino';
 import { loadWorkerEnv } from './env.ts';
+import { notificationSettingsFrom } from './notifications/config.ts';
+import { startNotificationWorker } from './notifications/worker.ts';
 import { pricesFrom } from './providers/config.ts';
 import { createProviders } from './providers/index.ts';
 import { redisConnectionOptions } from './redis.ts';
@@ -19,12 +21,23 @@ const worker = createGenerationWorker({
   prefix,
   concurrency: env.WORKER_CONCURRENCY,
   jobsPerMinute: env.GENERATION_JOBS_PER_MINUTE,
+  providerLimits: { requestsPerMinute: env.OPENAI_REQUESTS_PER_MINUTE, tokensPerMinute: env.OPENAI_TOKENS_PER_MINUTE },
   lockDuration: env.WORKER_LOCK_DURATION_MS,
   stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
   context,
 });
 const lifecycle = await startLifecycleWorker({ connection, prefix, context });
-logger.info({ provider: providers.chat.name, model: providers.chat.model, concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+const notifications = await startNotificationWorker({ connection, prefix, prisma, logger, settings: notificationSettingsFrom(env) });
+logger.info(
+  {
+    provider: providers.chat.name,
+    model: providers.chat.model,
+    concurrency: env.WORKER_CONCURRENCY,
+    requests_per_minute: env.OPENAI_REQUESTS_PER_MINUTE ?? null,
+    tokens_per_minute: env.OPENAI_TOKENS_PER_MINUTE ?? null,
+  },
+  'worker started',
+);
 
 let shuttingDown = false;
 
@@ -38,7 +51,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'finishing running jobs, then stopping');
   try {
     // close() waits for running jobs; unfinished ones are picked up again as stalled jobs.
-    await Promise.all([worker.close(), lifecycle.close()]);
+    await Promise.all([worker.close(), lifecycle.close(), notifications.close()]);
     await prisma.$disconnect();
   } catch (error) {
     logger.error({ err: error }, 'shutdown failed');

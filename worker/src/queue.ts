@@ -15,13 +15,31 @@ export const GENERATE_CONTENT_JOB = 'generate-content';
 export const GenerateContentPayload = z.object({ generationJobId: z.string().min(1).max(120) });
 export type GenerateContentPayload = z.infer<typeof GenerateContentPayload>;
 
+/** The first retry waits about this long (with jitter), each next one twice as long. */
+const RETRY_BASE_DELAY_MS = 2_000;
+/** The share of each delay that is random, so failed jobs do not all come back at once. */
+const RETRY_JITTER = 0.5;
+
+/**
+ * BullMQ's exponential backoff, with jitter, but never shorter than the wait the provider asked
+ * for (a 429's Retry-After). The worker registers it as its backoff strategy; the job options name
+ * it, so jobs queued by the API wait for a worker that knows it.
+ */
+export const GENERATION_BACKOFF = 'exponential-retry-after';
+
+export function generationRetryDelay(attemptsMade: number, retryAfterMs: number | undefined, random = Math.random): number {
+  const ceiling = 2 ** Math.max(0, attemptsMade - 1) * RETRY_BASE_DELAY_MS;
+  const exponential = Math.floor(ceiling * (1 - RETRY_JITTER) + random() * ceiling * RETRY_JITTER);
+  return Math.max(exponential, Math.ceil(retryAfterMs ?? 0));
+}
+
 /**
  * Provider failures that may pass (429, 5xx, timeouts) are retried with exponential backoff
  * and jitter; the OpenAI SDK's own retries are off so the two layers do not multiply.
  */
 export const GENERATION_JOB_OPTIONS = {
   attempts: 5,
-  backoff: { type: 'exponential' as const, delay: 2_000, jitter: 0.5 },
+  backoff: { type: GENERATION_BACKOFF },
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600 },
 };

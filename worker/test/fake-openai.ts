@@ -22,8 +22,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { composeOfflineCopy, estimateTokens, hashedEmbedding } from '../src/providers/offline.ts';
 
 export type FakeFailure =
-  /** 429 `rate_limit_exceeded`, with a `retry-after` header when `retryAfterSeconds` is given. */
-  | { kind: 'rate_limit'; retryAfterSeconds?: number }
+  /**
+   * 429 `rate_limit_exceeded`, with a `retry-after` header (whole seconds) when `retryAfterSeconds`
+   * is given and a `retry-after-ms` header when `retryAfterMs` is, as OpenAI sends them.
+   */
+  | { kind: 'rate_limit'; retryAfterSeconds?: number; retryAfterMs?: number }
   /** A 5xx `server_error` (500 unless `status` says otherwise). */
   | { kind: 'server_error'; status?: number }
   /** 200 with `content-type: application/json` and a truncated body. */
@@ -75,6 +78,10 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
+  /** When the request arrived (Date.now()), for tests of pacing and pauses. */
+  receivedAt: number;
+  /** The HTTP status it was answered with; unset until answered (or when the client gave up first). */
+  status?: number;
 }
 
 export interface FakeOpenAI {
@@ -127,6 +134,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     requestCount += 1;
     const requestId = `req_fake_${requestCount}`;
+    const receivedAt = Date.now();
     const path = new URL(request.url ?? '/', 'http://fake').pathname;
     // Listen before reading the body: a client that hangs up early must not be answered later
     // with a failure planned for the next test's request.
@@ -134,7 +142,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     response.on('close', () => clientGone.abort());
     const text = await readBody(request);
     const body = parseJson(text);
-    requests.push({ method: request.method ?? '', path, headers: request.headers, body: body ?? text });
+    const recorded: RecordedRequest = { method: request.method ?? '', path, headers: request.headers, body: body ?? text, receivedAt };
+    requests.push(recorded);
     if (clientGone.signal.aborted) return;
 
     if (behaviour.delayMs > 0) {
@@ -145,7 +154,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       });
       if (!waited) return;
     }
-    writeAnswer(response, rewritten(answerRequest(request, path, body), path), requestId);
+    const answer = rewritten(answerRequest(request, path, body), path);
+    recorded.status = answer.status;
+    writeAnswer(response, answer, requestId);
   };
 
   const answerRequest = (request: IncomingMessage, path: string, body: Record<string, unknown> | undefined): FakeAnswer => {
@@ -361,7 +372,10 @@ function failureAnswer(failure: FakeFailure): FakeAnswer {
   switch (failure.kind) {
     case 'rate_limit': {
       const answer = errorAnswer(429, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded');
-      if (failure.retryAfterSeconds !== undefined) answer.headers = { 'retry-after': String(failure.retryAfterSeconds) };
+      answer.headers = {
+        ...(failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {}),
+        ...(failure.retryAfterMs !== undefined ? { 'retry-after-ms': String(failure.retryAfterMs) } : {}),
+      };
       return answer;
     }
     case 'server_error':

@@ -15,17 +15,25 @@
  *   requests and responses over 5 MB), sized from the bytes per row seen so far;
  * - only the properties used are loaded (`load('values,numberFormat')`, never a bare `load()`).
  *
+ * The campaign Status column gets its colours and its list of valid statuses (status-format.ts)
+ * once per table: in the plan's first call when the plan adds the column, else, when a read
+ * table has one, in one short `Excel.run` after the plan (one `context.sync()` to look at the
+ * column's rules, one more only when they are missing). A column that already has conditional
+ * formats or a validation rule (StoreSync's from an earlier session, or the person's own) is left
+ * as it is.
+ *
  * Coordinates are the engine's: a table reads as a `Sheet` whose row 0 is the header row and whose
  * column 0 is the table's first column, and plan blocks are addressed relative to the header row's
  * first cell (`getCell(row, column)` may reach past the range it is called on), so writing needs
  * no extra round trip to find where the table is.
  */
-import { EXCEL_LIMITS, type CellValue, type DateSystem, type Sheet, type WritePlan } from '@storesync/core';
+import { EXCEL_LIMITS, recogniseHeader, type CellValue, type DateSystem, type Sheet, type WritePlan } from '@storesync/core';
 import { HostTableMissingError, type DateSettings, type Host, type HostTable, type ThemeName, type Unsubscribe, type UserEdit } from '@storesync/pane/host';
 import { parseAddress, type Rect } from './addresses.ts';
 import { WriteLedger } from './ledger.ts';
 import { defaultOffice, defaultRun, officeGlobals, type ExcelHostOptions, type ExcelRun, type MatchMediaLike, type OfficeLike } from './office.ts';
 import { currentTheme, documentSettings, themeWatcher, userStorage, type DocumentSettings, type UserStorage } from './settings.ts';
+import { findStatusColumn, queueStatusFormat } from './status-format.ts';
 
 /** A plan was stopped between two calls because the person changed the table meanwhile; plan again. */
 export class PlanInterruptedError extends Error {
@@ -82,6 +90,10 @@ export class ExcelHost implements Host {
   private readonly matchMedia?: MatchMediaLike;
   private readonly ledger: WriteLedger;
   private readonly origins = new Map<string, Origin>();
+  /** The header row of each table as last read. */
+  private readonly headers = new Map<string, CellValue[]>();
+  /** Tables whose Status column was decorated (or found decorated) in this session. */
+  private readonly statusFormatted = new Set<string>();
   /** Changes by a person seen per table (own writes excluded). */
   private readonly foreignChanges = new Map<string, number>();
   private readonly dateSystem: DateSystem;
@@ -221,6 +233,7 @@ export class ExcelHost implements Host {
         rowsPerChunk = Math.max(1, Math.floor(this.readChunkBytes / bytesPerRow));
         start += count;
       }
+      this.headers.set(tableId, values[0] ?? []);
       return { values, numberFormats };
     } catch (error) {
       throw this.failure(error, tableId, 'read');
@@ -250,6 +263,7 @@ export class ExcelHost implements Host {
       }
 
       let origin: Origin | undefined;
+      let statusAdded = false;
       const calls = plan.calls.length > 0 ? plan.calls : [{ writes: [], bytes: 0 }];
       for (const [index, call] of calls.entries()) {
         if (index > 0) {
@@ -263,7 +277,7 @@ export class ExcelHost implements Host {
           const header = table.getHeaderRowRange();
           let body: Excel.Range | undefined;
           if (index === 0) {
-            this.queueStructure(table, plan, append);
+            statusAdded = this.queueStructure(table, plan, append);
             header.load('rowIndex,columnIndex');
             body = table.getDataBodyRange();
             body.load('rowCount');
@@ -290,15 +304,52 @@ export class ExcelHost implements Host {
         });
         this.origins.set(tableId, origin);
       }
+      if (statusAdded) this.statusFormatted.add(tableId);
     } catch (error) {
       throw this.failure(error, tableId, 'write to');
     } finally {
       this.ledger.end(ledgerPlan);
     }
+    await this.ensureStatusFormat(tableId);
   }
 
-  /** Queues the plan's added columns (after the last one, never between) and appended rows. */
-  private queueStructure(table: Excel.Table, plan: WritePlan, append: { rows: number; width: number } | undefined): void {
+  /**
+   * Colours and the status list on a Status column that was there before the plan, once per
+   * table and session. Never fails the plan: a problem is logged and tried again next time.
+   */
+  private async ensureStatusFormat(tableId: string): Promise<void> {
+    if (this.statusFormatted.has(tableId)) return;
+    const index = findStatusColumn(this.headers.get(tableId));
+    if (index < 0) return;
+    const validation = this.supports('1.8');
+    try {
+      await this.run(async (context) => {
+        const column = context.workbook.tables.getItem(tableId).columns.getItemAt(index);
+        column.load('name');
+        const data = column.getDataBodyRange();
+        const rules = data.conditionalFormats.getCount();
+        if (validation) data.dataValidation.load('type');
+        await context.sync();
+        // The person moved or renamed columns since the read: leave it for the next plan.
+        if (recogniseHeader('campaigns', column.name)?.field !== 'status') return;
+        const parts = { colours: rules.value === 0, validation: validation && data.dataValidation.type === 'None' };
+        if (parts.colours || parts.validation) {
+          queueStatusFormat(data, parts);
+          await context.sync();
+        }
+        this.statusFormatted.add(tableId);
+      });
+    } catch (error) {
+      console.warn(`StoreSync could not colour the Status column of table ${tableId}: ${errorMessage(error)}`);
+    }
+  }
+
+  /**
+   * Queues the plan's added columns (after the last one, never between) and appended rows; an
+   * added Status column gets its colours and status list in the same call. Says whether it did.
+   */
+  private queueStructure(table: Excel.Table, plan: WritePlan, append: { rows: number; width: number } | undefined): boolean {
+    let status = false;
     for (const added of [...plan.addColumns].sort((a, b) => a.index - b.index)) {
       const column = table.columns.add(undefined, undefined, added.header);
       const data = column.getDataBodyRange();
@@ -309,6 +360,14 @@ export class ExcelHost implements Host {
         column.getRange().format.columnWidth = WRAP_COLUMN_WIDTH;
       }
       if (added.hidden) column.getRange().columnHidden = true;
+      if (added.field === 'status') {
+        // A new column can take its neighbour's rules; this one gets StoreSync's only.
+        const validation = this.supports('1.8');
+        data.conditionalFormats.clearAll();
+        if (validation) data.dataValidation.clear();
+        queueStatusFormat(data, { colours: true, validation });
+        status = true;
+      }
     }
     if (append && append.rows > 0) {
       table.rows.add(
@@ -316,6 +375,7 @@ export class ExcelHost implements Host {
         Array.from({ length: append.rows }, () => Array.from({ length: append.width }, () => '')),
       );
     }
+    return status;
   }
 
   async selectRow(tableId: string, rowIndex: number): Promise<void> {

@@ -7,3 +7,4 @@
 export { createExcelHost, ExcelHost, PlanInterruptedError } from './excel-host.ts';
 export type { ExcelHostOptions, ExcelRun, OfficeLike, SettingsLike, AsyncStorageLike, SyncStorageLike } from './office.ts';
 export { parseAddress, formatAddress, type Rect } from './addresses.ts';
+export { STATUS_STYLES, STATUS_LIST_SOURCE, findStatusColumn, type StatusStyle } from './status-format.ts';

@@ -15,6 +15,12 @@ export interface GenerationInputs {
   brandSettings: unknown;
   useSimilarContent: boolean;
   additionalContext: string;
+  /**
+   * With similar content on: a fingerprint of the approved examples the brand offers retrieval
+   * (see examplesFingerprints in the API), so a new, changed or withdrawn example makes the
+   * inputs new. Left out without similar content, which keeps those hashes as they were.
+   */
+  examples?: string;
 }
 
 /** JSON with object keys sorted at every level, so equal values always hash equally. */

@@ -28,6 +28,12 @@ export interface VersionDraft {
 }
 
 
+/**
+ * How long storing a version may wait for a pool connection (Prisma's default: 2 s). A model
+ * answer in hand is worth the wait: giving up would retry the job and pay for the answer again.
+ */
+const STORE_MAX_WAIT_MS = 15_000;
+
 export function findVersion(prisma: PrismaClient, generationJobId: string, attempt: number) {
   return prisma.campaignContentVersion.findUnique({ where: { generationJobId_attempt: { generationJobId, attempt } } });
 }
@@ -83,5 +89,5 @@ export async function storeVersion(prisma: PrismaClient, draft: VersionDraft, em
       await setCampaignEmbedding(tx, draft.campaignId, embedding);
     }
     return { versionId: version.id, applied, status: draft.status, failureReason: draft.failureReason };
-  });
+  }, { maxWait: STORE_MAX_WAIT_MS });
 }

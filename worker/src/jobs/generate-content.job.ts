@@ -3,7 +3,7 @@
  * approved examples of the same brand. Payload: the generation_jobs row id, nothing else.
  */
 import { checkGeneratedCopy, type BrandSettings } from '@storesync/core';
-import { findSimilarCampaigns, REVIEWED_STATUSES } from '@storesync/db';
+import { findSimilarCampaigns, Prisma, REVIEWED_STATUSES } from '@storesync/db';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PROMPT_VERSION } from '../generation/inputs.ts';
 import { buildPrompt, preparePrompt } from '../generation/prompt.ts';
@@ -76,10 +76,44 @@ function costOf(ctx: JobContext, tokens: { prompt: number; completion: number; e
   return (tokens.prompt * prices.inputPerMTok + tokens.completion * prices.outputPerMTok + tokens.embedding * prices.embeddingPerMTok) / 1e6;
 }
 
+/**
+ * Prisma's codes for database failures that pass: the database unreachable or gone away (P1001,
+ * P1002, P1017), a timeout (P1008), no pool connection in time for a query (P2024) or a transaction
+ * (P2028: a burst of jobs meeting a busy database), a write conflict or deadlock (P2034).
+ */
+const TRANSIENT_DATABASE_ERRORS = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+
+/** Retried with backoff like a provider's 5xx, rather than failing a job that did nothing wrong. */
+function isTransientDatabaseError(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && TRANSIENT_DATABASE_ERRORS.has(error.code);
+}
+
 async function markFailed(ctx: JobContext, generationJobId: string, reason: string) {
   // Never over a completion: another delivery of this job may have finished it meanwhile.
   await ctx.prisma.generationJob.updateMany({
     where: { id: generationJobId, status: { not: 'completed' } },
+    data: { status: 'failed', error: reason, finishedAt: new Date() },
+  });
+}
+
+/** BullMQ's reason for a job it failed because its lock was lost too often (maxStalledCount). */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
+/**
+ * After BullMQ gave up on a job: its row must not stay queued or active, or its run would never
+ * finish. The handler marks the failures it sees itself; this catches those it never sees: a job
+ * whose worker lost its lock more often than BullMQ's maxStalledCount allows (crashed, hung, or
+ * cut off from Redis each time it ran) is failed by BullMQ without running the handler again.
+ */
+export async function onFinalFailure(job: Job<GenerateContentPayload>, error: Error, ctx: JobContext): Promise<void> {
+  const payload = payloadSchema.safeParse(job.data);
+  if (!payload.success) return;
+  const reason =
+    error.message === STALLED_TOO_OFTEN
+      ? "the job was given up: the worker running it stopped responding (crashed, hung or lost Redis) more often than BullMQ's maxStalledCount allows; retry it or its run's failed items"
+      : error.message;
+  await ctx.prisma.generationJob.updateMany({
+    where: { id: payload.data.generationJobId, status: { in: ['queued', 'active'] } },
     data: { status: 'failed', error: reason, finishedAt: new Date() },
   });
 }
@@ -109,11 +143,13 @@ export async function handler(job: Job<GenerateContentPayload>, ctx: JobContext)
     return await generate(job, ctx, row);
   } catch (error) {
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const retryable = error instanceof ProviderError && error.retryable;
+    const retryable = (error instanceof ProviderError && error.retryable) || isTransientDatabaseError(error);
     const reason = error instanceof Error ? error.message : String(error);
     if (!retryable || finalAttempt) {
       await markFailed(ctx, generationJobId, reason);
-      throw error instanceof UnrecoverableError ? error : new UnrecoverableError(reason);
+      if (error instanceof UnrecoverableError) throw error;
+      // The cause keeps what the worker still reads from it (a 429's Retry-After pauses the queue).
+      throw Object.assign(new UnrecoverableError(reason), { cause: error });
     }
     await ctx.prisma.generationJob.update({ where: { id: generationJobId }, data: { status: 'queued', error: reason } });
     throw error;

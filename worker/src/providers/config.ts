@@ -9,6 +9,12 @@ export const providerEnvShape = {
   OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * The provider account's limits, kept by all workers together through Redis (chat and
+   * embedding calls alike; see worker/src/rate-limit/limiter.ts). Unset: not limited by us.
+   */
+  OPENAI_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  OPENAI_TOKENS_PER_MINUTE: z.coerce.number().int().positive().optional(),
 };
 
 /** USD per million tokens, for cost estimates. Defaults are gpt-4o-mini and text-embedding-3-small list prices. */

@@ -3,18 +3,18 @@
  * second SIGTERM during that wait changes nothing. The next worker runs what was still queued, so
  * no job is lost and none is done twice.
  */
-import { createPrismaClient, type PrismaClient } from '@storesync/db';
-import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
+import type { PrismaClient } from '@storesync/db';
+import type { TestDatabase } from '@storesync/db/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai.ts';
 import {
   chatRequests,
+  cleanUpFile,
+  openFileDatabase,
   chatRequestsPerStore,
   completedJobCount,
-  deleteQueueKeys,
   enqueueAll,
-  killAll,
   okVersionCount,
   openQueue,
   runState,
@@ -39,18 +39,11 @@ const redisUrl = inject('redisUrl');
 const prefix = uniquePrefix('graceful');
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
-  prisma = createPrismaClient(database.url, { poolSize: 4 });
+  ({ database, prisma } = await openFileDatabase(4));
   fake = await startFakeOpenAI({ delayMs: MODEL_DELAY_MS, chatReply: storeCopyReply });
 });
 
-afterAll(async () => {
-  await killAll();
-  await fake?.close();
-  await prisma?.$disconnect();
-  await database?.drop();
-  await deleteQueueKeys(redisUrl, prefix);
-});
+afterAll(() => cleanUpFile({ database, prisma, fakes: [fake], queue: { redisUrl, prefix } }));
 
 describe('SIGTERM while jobs are running', () => {
   it('finishes the running jobs, exits 0, and leaves the rest to the next worker', async ({ annotate }) => {

@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PrismaClient } from '@storesync/db';
+import { createPrismaClient, type PrismaClient } from '@storesync/db';
+import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
+import { inject } from 'vitest';
 import { Redis } from 'ioredis';
 import {
   createGenerationQueue,
@@ -104,6 +106,35 @@ function startProcess(name: string, command: string, args: string[], env: Record
     signal: (signal) => killGroup(child, signal),
     tail: (count = 15) => lines.slice(-count).join('\n'),
   };
+}
+
+/** A test file's own database (a copy of the migrated template) and a Prisma client on it. */
+export async function openFileDatabase(poolSize: number): Promise<{ database: TestDatabase; prisma: PrismaClient }> {
+  const database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
+  return { database, prisma: createPrismaClient(database.url, { poolSize }) };
+}
+
+export interface FileResources {
+  database?: TestDatabase;
+  prisma?: PrismaClient;
+  fakes?: (FakeOpenAI | undefined)[];
+  /** The file's queue, whose keys are removed. */
+  queue?: { redisUrl: string; prefix: string };
+  /** Anything else to stop once the workers are gone (a private Redis). */
+  stop?: () => Promise<unknown>;
+}
+
+/**
+ * Ends a test file: worker processes first (they hold connections to all the rest), then
+ * whatever the file started. Parts that never started (a failed beforeAll) are skipped.
+ */
+export async function cleanUpFile(resources: FileResources): Promise<void> {
+  await killAll();
+  await resources.stop?.();
+  await Promise.all((resources.fakes ?? []).map(async (fake) => fake?.close()));
+  await resources.prisma?.$disconnect();
+  await resources.database?.drop();
+  if (resources.queue) await deleteQueueKeys(resources.queue.redisUrl, resources.queue.prefix);
 }
 
 /** SIGKILLs every process still running and waits until each has exited. */

@@ -10,17 +10,17 @@
  * once with one version. (Before that fix the second insert violated the unique key and the job
  * was marked failed although the campaign had its copy.)
  */
-import { createPrismaClient, type PrismaClient } from '@storesync/db';
-import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
+import type { PrismaClient } from '@storesync/db';
+import type { TestDatabase } from '@storesync/db/testing';
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai.ts';
 import {
   chatRequests,
-  deleteQueueKeys,
+  cleanUpFile,
+  openFileDatabase,
   enqueueAll,
-  killAll,
   openQueue,
   runState,
   seedCampaigns,
@@ -39,18 +39,11 @@ const redisUrl = inject('redisUrl');
 const prefix = uniquePrefix('lock-lost');
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
-  prisma = createPrismaClient(database.url, { poolSize: 2 });
+  ({ database, prisma } = await openFileDatabase(2));
   fake = await startFakeOpenAI({ delayMs: MODEL_DELAY_MS, chatReply: storeCopyReply });
 });
 
-afterAll(async () => {
-  await killAll();
-  await fake?.close();
-  await prisma?.$disconnect();
-  await database?.drop();
-  await deleteQueueKeys(redisUrl, prefix);
-});
+afterAll(() => cleanUpFile({ database, prisma, fakes: [fake], queue: { redisUrl, prefix } }));
 
 describe('a job whose lock is lost while it runs', () => {
   it('is still completed exactly once when BullMQ delivers it a second time meanwhile', async () => {

@@ -9,17 +9,18 @@
  * (or with RDB snapshots only), a restart comes back with an empty or stale queue: the
  * generation_jobs rows would stay "queued" with nothing left to run them.
  */
-import { createPrismaClient, type PrismaClient } from '@storesync/db';
-import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
+import type { PrismaClient } from '@storesync/db';
+import type { TestDatabase } from '@storesync/db/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai.ts';
 import {
   chatRequests,
+  cleanUpFile,
+  openFileDatabase,
   chatRequestsPerStore,
   completedJobCount,
   enqueueAll,
-  killAll,
   okVersionCount,
   openQueue,
   runState,
@@ -42,19 +43,12 @@ let prisma: PrismaClient;
 let fake: FakeOpenAI;
 let redis: PrivateRedis;
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
-  prisma = createPrismaClient(database.url, { poolSize: 4 });
+  ({ database, prisma } = await openFileDatabase(4));
   fake = await startFakeOpenAI({ delayMs: 60, chatReply: storeCopyReply });
   redis = await startPrivateRedis({ persistent: true });
 });
 
-afterAll(async () => {
-  await killAll();
-  await redis?.destroy();
-  await fake?.close();
-  await prisma?.$disconnect();
-  await database?.drop();
-});
+afterAll(() => cleanUpFile({ database, prisma, fakes: [fake], stop: () => redis?.destroy() ?? Promise.resolve() }));
 
 /** One run with Redis SIGKILLed after some progress and started again `downForMs` later. */
 async function restartMidRun(

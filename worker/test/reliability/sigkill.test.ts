@@ -3,18 +3,18 @@
  * campaign ends with exactly one generated version, and only the jobs that were in flight at the
  * kill cost a second model request.
  */
-import { createPrismaClient, type PrismaClient } from '@storesync/db';
-import { createTestDatabase, type TestDatabase } from '@storesync/db/testing';
+import type { PrismaClient } from '@storesync/db';
+import type { TestDatabase } from '@storesync/db/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai.ts';
 import {
   chatRequests,
+  cleanUpFile,
+  openFileDatabase,
   chatRequestsPerStore,
   completedJobCount,
-  deleteQueueKeys,
   enqueueAll,
-  killAll,
   okVersionCount,
   openQueue,
   runState,
@@ -38,18 +38,11 @@ const redisUrl = inject('redisUrl');
 const prefix = uniquePrefix('sigkill');
 
 beforeAll(async () => {
-  database = await createTestDatabase(inject('databaseServerUrl'), inject('templateDatabase'));
-  prisma = createPrismaClient(database.url, { poolSize: 4 });
+  ({ database, prisma } = await openFileDatabase(4));
   fake = await startFakeOpenAI({ delayMs: 60, chatReply: storeCopyReply });
 });
 
-afterAll(async () => {
-  await killAll();
-  await fake?.close();
-  await prisma?.$disconnect();
-  await database?.drop();
-  await deleteQueueKeys(redisUrl, prefix);
-});
+afterAll(() => cleanUpFile({ database, prisma, fakes: [fake], queue: { redisUrl, prefix } }));
 
 describe('a worker killed with SIGKILL mid-run', () => {
   it('loses and duplicates nothing: a new worker finishes every campaign exactly once', async ({ annotate }) => {

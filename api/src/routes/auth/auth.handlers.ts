@@ -11,7 +11,7 @@ import { accessTokenConfig } from '../../middleware/auth.ts';
 import { toUserJson, userInclude } from '../users/users.schemas.ts';
 import type { logout, me, obtainToken, refreshToken } from './auth.routes.ts';
 
-function clientAddress(c: Context<AppBindings>): string {
+export function clientAddress(c: Context<AppBindings>): string {
   if (c.get('deps').env.TRUST_PROXY) {
     const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
@@ -36,7 +36,7 @@ async function tokenPair(deps: AppDeps, userId: string, refresh: string) {
   };
 }
 
-const loginLimits = (env: AppDeps['env']) => ({
+export const loginLimits = (env: AppDeps['env']) => ({
   maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
   maxAttemptsPerAddress: env.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
   windowSeconds: env.LOGIN_WINDOW_SECONDS,

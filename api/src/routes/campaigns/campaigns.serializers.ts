@@ -51,6 +51,23 @@ export function toCampaignListJson(campaign: CampaignListRow) {
   };
 }
 
+export type ApprovalStepRow = CampaignDetailRow['approvalSteps'][number];
+
+export function toApprovalStepJson(step: ApprovalStepRow) {
+  return {
+    id: step.id,
+    approver: step.approverId,
+    // Users are deactivated, never deleted (the append-only trigger refuses the SET NULL a
+    // deletion would cause), so a step without an approver was taken by the system.
+    approver_name: step.approver ? fullName(step.approver) : 'StoreSync (automatic)',
+    decision: step.decision,
+    comments: step.comments,
+    previous_status: step.previousStatus,
+    new_status: step.newStatus,
+    created_at: step.createdAt.toISOString(),
+  };
+}
+
 export function toCampaignDetailJson(campaign: CampaignDetailRow) {
   return {
     ...toCampaignListJson(campaign),
@@ -58,17 +75,7 @@ export function toCampaignDetailJson(campaign: CampaignDetailRow) {
     created_by_name: campaign.createdBy ? fullName(campaign.createdBy) : '',
     customizations: campaign.customizations as Record<string, unknown>,
     generated_content: campaign.generatedContent,
-    approval_history: campaign.approvalSteps.map((step) => ({
-      id: step.id,
-      approver: step.approverId,
-      // Users are deactivated, never deleted, so a step without an approver was taken by the system.
-      approver_name: step.approver ? fullName(step.approver) : 'StoreSync (automatic)',
-      decision: step.decision,
-      comments: step.comments,
-      previous_status: step.previousStatus,
-      new_status: step.newStatus,
-      created_at: step.createdAt.toISOString(),
-    })),
+    approval_history: campaign.approvalSteps.map(toApprovalStepJson),
     allowed_actions: allowedActions(campaign.status),
   };
 }

@@ -46,7 +46,7 @@ export function invalidTransition(action: WorkflowAction, status: CampaignStatus
   );
 }
 
-function assertMayTake(user: AuthUser, action: WorkflowAction, campaign: CampaignDetailRow) {
+export function assertMayTake(user: AuthUser, action: WorkflowAction, campaign: CampaignDetailRow) {
   const { actor } = TRANSITIONS[action];
   if (actor === 'editor') return assertCanWrite(user);
   if (!isReviewer(user)) throw forbidden(`Only admins and brand managers can ${ACTION_VERBS[action]} a campaign`);
@@ -62,7 +62,7 @@ interface TransitionInput {
 }
 
 /** Checks what the action needs beyond the status; returns schedule changes to write with it. */
-function preconditions(action: WorkflowAction, campaign: CampaignDetailRow, input: TransitionInput) {
+export function preconditions(action: WorkflowAction, campaign: CampaignDetailRow, input: TransitionInput) {
   if (TRANSITIONS[action].commentRequired && !input.comments) {
     throw validationFailed([{ field: 'comments', message: `required to ${ACTION_VERBS[action]} a campaign; tell the author what to change` }]);
   }

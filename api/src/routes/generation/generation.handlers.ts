@@ -5,7 +5,7 @@ import { ApiError, ErrorCode, notFound } from '../../lib/errors.ts';
 import type { AppBindings, AppDeps } from '../../lib/types.ts';
 import { findVisibleCampaign } from '../campaigns/campaigns.handlers.ts';
 import { isGeneratable } from '@storesync/core';
-import { generationIdentity, planGenerations, queueGenerations, withQueueTimeout } from './enqueue.ts';
+import { fingerprintsFor, generationIdentity, planGenerations, queueGenerations, withQueueTimeout } from './enqueue.ts';
 import type { generateContent, getJob, listVersions, similarCampaigns } from './generation.routes.ts';
 
 async function jobJson(deps: AppDeps, row: GenerationJob, options: { readProgress: boolean }) {
@@ -49,9 +49,11 @@ export const generateContentHandler: RouteHandler<typeof generateContent, AppBin
   }
   const brand = await prisma.brand.findUniqueOrThrow({ where: { id: campaign.location.brandId }, select: { settings: true } });
   const options = { useSimilarContent: body.use_similar_content, additionalContext: body.additional_context, force: body.force };
-  const identity = generationIdentity(campaign, brand.settings, options);
-  await queueGenerations(deps, await planGenerations(prisma, [identity]), { options, requestedById: user.id, runId: null });
-  const row = await prisma.generationJob.findUniqueOrThrow({ where: { id: identity.jobId } });
+  const examples = await fingerprintsFor(prisma, [campaign.location.brandId], options);
+  const identity = generationIdentity(campaign, brand.settings, options, examples);
+  const plans = await planGenerations(prisma, [identity]);
+  await queueGenerations(deps, plans, { options, requestedById: user.id, runId: null });
+  const row = await prisma.generationJob.findUniqueOrThrow({ where: { id: plans[0]?.jobId ?? identity.jobId } });
   return c.json(await jobJson(deps, row, { readProgress: false }), 202);
 };
 

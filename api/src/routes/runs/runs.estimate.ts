@@ -10,7 +10,9 @@
  *   answer, which is embedded for later searches;
  * - cost: those tokens at the PRICE_* settings;
  * - duration: campaigns × the mean wall time of recent completed jobs (3 s without history) /
- *   WORKER_CONCURRENCY, and no less than the workers' GENERATION_JOBS_PER_MINUTE limit allows.
+ *   WORKER_CONCURRENCY, and no less than the workers' GENERATION_JOBS_PER_MINUTE limit allows, nor
+ *   the provider limits OPENAI_REQUESTS_PER_MINUTE (a chat call and one or two embedding calls per
+ *   campaign) and OPENAI_TOKENS_PER_MINUTE (the tokens above) allow.
  *
  * Not modelled: the one retry a copy that fails the brand's checks gets (a second prompt and
  * answer), provider retries after 429/5xx, and jobs already waiting
@@ -107,6 +109,8 @@ export async function estimateRunUsage(deps: AppDeps, campaigns: RunCampaign[], 
     tokens.completion += history.completionTokens;
     tokens.embedding += (options.useSimilarContent ? prompt.renderedTokens : 0) + history.completionTokens;
   }
+  const requests = campaigns.length * (options.useSimilarContent ? 3 : 2);
+  const perMinute = (amount: number, limit: number | undefined) => (limit ? (amount * 60) / limit : 0);
   const prices = pricesFrom(env);
   const costUsd =
     (tokens.prompt * prices.inputPerMTok + tokens.completion * prices.outputPerMTok + tokens.embedding * prices.embeddingPerMTok) / 1e6;
@@ -116,7 +120,9 @@ export async function estimateRunUsage(deps: AppDeps, campaigns: RunCampaign[], 
     durationSeconds: Math.ceil(
       Math.max(
         (campaigns.length * jobSeconds) / env.WORKER_CONCURRENCY,
-        env.GENERATION_JOBS_PER_MINUTE ? (campaigns.length * 60) / env.GENERATION_JOBS_PER_MINUTE : 0,
+        perMinute(campaigns.length, env.GENERATION_JOBS_PER_MINUTE),
+        perMinute(requests, env.OPENAI_REQUESTS_PER_MINUTE),
+        perMinute(tokens.prompt + tokens.completion + tokens.embedding, env.OPENAI_TOKENS_PER_MINUTE),
       ),
     ),
     averageJobSeconds: jobSeconds,

@@ -5,6 +5,7 @@ import { assertCanWrite, campaignWhere, isAdmin } from '../../lib/access.ts';
 import { ApiError, ErrorCode, notFound } from '../../lib/errors.ts';
 import type { AppBindings, AppDeps, AuthUser } from '../../lib/types.ts';
 import {
+  fingerprintsFor,
   hashCampaignInputs,
   identityFor,
   planGenerations,
@@ -173,10 +174,11 @@ async function retryIdentities(prisma: PrismaClient, user: AuthUser, run: Genera
     include: runCampaignInclude,
   });
   const campaignById = new Map(campaigns.map((campaign) => [campaign.id, campaign]));
+  const examples = await fingerprintsFor(prisma, campaigns.map((campaign) => campaign.location.brandId), options);
   return failed.flatMap((job): GenerationIdentity[] => {
     const campaign = campaignById.get(job.campaign_id);
     if (!campaign) return [];
-    const inputsHash = hashCampaignInputs(campaign, campaign.location.brand.settings, options);
+    const inputsHash = hashCampaignInputs(campaign, campaign.location.brand.settings, options, examples);
     return [inputsHash === job.inputs_hash ? { campaignId: campaign.id, jobId: job.id, inputsHash } : identityFor(campaign.id, inputsHash, run.force)];
   });
 }

@@ -8,6 +8,7 @@ import { campaignWhere, canSeeBrand } from '../../lib/access.ts';
 import { notFound, validationFailed } from '../../lib/errors.ts';
 import type { AuthUser } from '../../lib/types.ts';
 import {
+  fingerprintsFor,
   generationIdentity,
   planGenerations,
   type GenerationOptions,
@@ -86,9 +87,10 @@ export async function planRun(prisma: PrismaClient, user: AuthUser, body: RunReq
     ]);
   }
   const options = runOptionsOf(body);
+  const examples = await fingerprintsFor(prisma, campaigns.map((campaign) => campaign.location.brandId), options);
   const plans = await planGenerations(
     prisma,
-    campaigns.map((campaign) => ({ ...generationIdentity(campaign, campaign.location.brand.settings, options), campaign })),
+    campaigns.map((campaign) => ({ ...generationIdentity(campaign, campaign.location.brand.settings, options, examples), campaign })),
   );
   const total = body.campaign_ids ? new Set(body.campaign_ids).size : campaigns.length + locked;
   const toGenerate = plans.filter((plan) => plan.outcome === 'create' || plan.outcome === 'requeue');
