@@ -32,7 +32,7 @@ export function useSync({ host, client }: PaneServices, connection: Connection |
   /** Conflicts settled since the last sync, hidden from the list. */
   const [resolved, setResolved] = useState<ReadonlySet<SyncIssue>>(new Set());
 
-  const sync = useAction(async (): Promise<SyncSummary> => {
+  const sync = useAction(async (): Promise<SyncSummary & { tableId: string }> => {
     if (!connection) throw new Error('Connect a table first.');
     setResolved(new Set());
     const summary = await runSync({
@@ -44,8 +44,10 @@ export function useSync({ host, client }: PaneServices, connection: Connection |
     if (connection.kind !== 'campaigns' && summary.counts.created + summary.counts.updated > 0) reference.current.delete(connection.brandId);
     const saved = (await loadConnections(host)).find((candidate) => candidate.tableId === connection.tableId);
     if (saved) onConnection(saved);
-    return summary;
+    return { ...summary, tableId: connection.tableId };
   });
+  // A summary belongs to the table it synced: after switching tables it is not shown as theirs.
+  const current = sync.result === undefined || sync.result.tableId === connection?.tableId ? sync : { ...sync, result: undefined };
 
   const selectIssue = useAction(async (issue: SyncIssue): Promise<boolean> => {
     if (!connection) return false;
@@ -61,5 +63,5 @@ export function useSync({ host, client }: PaneServices, connection: Connection |
     setResolved((previous) => new Set([...previous, issue]));
   });
 
-  return { sync, selectIssue, resolve, resolved };
+  return { sync: current, selectIssue, resolve, resolved };
 }
