@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{core,prisma,api,worker,addin-excel}/**/*.test.ts', 'pane/**/*.test.{ts,tsx}'],
+    include: ['{core,prisma,api,worker,addin-excel,addin-sheets}/**/*.test.ts', 'pane/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['./vitest.global-setup.ts'],
     reporters: ['default', './vitest.summary-reporter.ts'],

@@ -65,6 +65,16 @@ const envSchema = z.object({
   WEB_SESSION_IDLE_SECONDS: z.coerce.number().int().positive().default(8 * 60 * 60),
   /** …and this long after signing in, however active. */
   WEB_SESSION_MAX_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  /**
+   * Sign-in with Google (POST /auth/exchange/, used by the Sheets add-in): the OAuth client ids
+   * whose Google ID tokens are accepted (their `aud`), comma-separated. Empty: the endpoint is off.
+   */
+  GOOGLE_CLIENT_IDS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
+  /** Where Google publishes the keys that sign its ID tokens (tests point it at a local server). */
+  GOOGLE_JWKS_URL: z.string().url().default('https://www.googleapis.com/oauth2/v3/certs'),
   /** Public base URL used in pagination links; defaults to the request's own origin. */
   PUBLIC_URL: z.string().url().optional(),
 });
