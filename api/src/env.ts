@@ -39,7 +39,10 @@ const envSchema = z.object({
   /** The embedding provider for similarity search must match the worker's. */
   ...providerEnvShape,
   ...priceEnvShape,
-  /** For the embedded worker's emails and webhooks (EMBEDDED_WORKER). */
+  /**
+   * For the embedded worker's emails and webhooks (EMBEDDED_WORKER), and WEBHOOK_ALLOW_PRIVATE_TARGETS,
+   * which the webhooks routes also apply when a URL is saved (one definition with the worker's).
+   */
   ...notificationEnvShape,
   /**
    * Run the generation worker inside the API process (`npm start` does, since its embedded

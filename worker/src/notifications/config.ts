@@ -12,9 +12,35 @@ export const notificationEnvShape = {
   /** When the daily digest goes out (cron, UTC). */
   DIGEST_CRON: z.string().min(9).default('0 7 * * *'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * Let webhooks target loopback, private, link-local and other internal addresses and local host
+   * names, and plain http:// in production (receivers inside your own network). Off: the API
+   * refuses such URLs and the worker refuses to deliver to a name that resolves to such an address.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 };
 
 type NotificationEnv = z.output<z.ZodObject<typeof notificationEnvShape>>;
+
+/** Where webhooks may point (see notifications/targets.ts). */
+export interface WebhookTargetPolicy {
+  /** Plain http:// besides https://. */
+  allowHttp: boolean;
+  /** Internal addresses and local host names (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
+  allowPrivate: boolean;
+}
+
+/**
+ * The policy of an API's or worker's env: only public targets; https only in production unless
+ * WEBHOOK_ALLOW_PRIVATE_TARGETS is set (unset NODE_ENV counts as not production, like the envs' default).
+ */
+export function webhookTargetPolicy(env: { NODE_ENV?: string | undefined; WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean | undefined }): WebhookTargetPolicy {
+  const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_TARGETS === true;
+  return { allowHttp: env.NODE_ENV !== 'production' || allowPrivate, allowPrivate };
+}
 
 export interface NotificationSettings {
   smtpUrl: string | undefined;
@@ -24,9 +50,13 @@ export interface NotificationSettings {
   linkTtlDays: number;
   digestCron: string;
   webhookTimeoutMs: number;
+  webhookTargets: WebhookTargetPolicy;
 }
 
-export function notificationSettingsFrom(env: NotificationEnv): NotificationSettings {
+/** Without WEBHOOK_ALLOW_PRIVATE_TARGETS (callers that build the env by hand), only public targets. */
+type SettingsSource = Omit<NotificationEnv, 'WEBHOOK_ALLOW_PRIVATE_TARGETS'> & { WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean; NODE_ENV?: string };
+
+export function notificationSettingsFrom(env: SettingsSource): NotificationSettings {
   return {
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
@@ -35,6 +65,7 @@ export function notificationSettingsFrom(env: NotificationEnv): NotificationSett
     linkTtlDays: env.APPROVAL_LINK_TTL_DAYS,
     digestCron: env.DIGEST_CRON,
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookTargets: webhookTargetPolicy(env),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { NotificationSettings } from './config.ts';
 import type { Mailer } from './mailer.ts';
+import type { ResolveHost } from './targets.ts';
 
 /** What every notification job handler gets besides its payload. */
 export interface NotificationContext {
@@ -12,4 +13,6 @@ export interface NotificationContext {
   settings: NotificationSettings;
   /** The notifications queue, for the send and delivery jobs a handler starts. */
   queue: Queue;
+  /** How webhook host names are resolved at delivery; unset: the system resolver (dns.lookup). */
+  resolveHost?: ResolveHost;
 }

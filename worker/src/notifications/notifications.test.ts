@@ -16,6 +16,7 @@ import { redisConnectionOptions } from '../redis.ts';
 import { notificationSettingsFrom, type NotificationSettings } from './config.ts';
 import type { NotificationContext } from './context.ts';
 import { createMailer, type Mailer, type OutgoingEmail } from './mailer.ts';
+import type { ResolveHost } from './targets.ts';
 import { NOTIFICATIONS_QUEUE, startNotificationWorker } from './worker.ts';
 
 let database: TestDatabase;
@@ -24,7 +25,20 @@ let queue: Queue;
 const prefix = `notifications-test-${randomUUID().slice(0, 8)}`;
 const connection = () => redisConnectionOptions(inject('redisUrl'));
 const logger = pino({ level: 'silent' });
-const settings: NotificationSettings = { ...notificationSettingsFrom({ MAIL_FROM: 'StoreSync <no-reply@storesync.test>', MAIL_OUTBOX_DIR: '/nonexistent', APPROVAL_LINK_TTL_DAYS: 7, DIGEST_CRON: '0 7 * * *', WEBHOOK_TIMEOUT_MS: 2_000, PUBLIC_URL: 'https://storesync.test/' }) };
+// The receiver of the webhook tests listens on 127.0.0.1, so private targets are allowed here.
+const settings: NotificationSettings = {
+  ...notificationSettingsFrom({
+    MAIL_FROM: 'StoreSync <no-reply@storesync.test>',
+    MAIL_OUTBOX_DIR: '/nonexistent',
+    APPROVAL_LINK_TTL_DAYS: 7,
+    DIGEST_CRON: '0 7 * * *',
+    WEBHOOK_TIMEOUT_MS: 2_000,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: true,
+    PUBLIC_URL: 'https://storesync.test/',
+  }),
+};
+/** The same, as in production: only public targets. */
+const publicOnly: NotificationSettings = { ...settings, webhookTargets: { allowHttp: false, allowPrivate: false } };
 
 /** A mailer that keeps what it sends, and fails while `failing` is set. */
 class RecordingMailer implements Mailer {
@@ -243,6 +257,132 @@ describe('webhooks', () => {
     } finally {
       await prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
     }
+  });
+});
+
+describe('webhook targets at delivery', () => {
+  let server: Server;
+  let port = 0;
+  let answer = 204;
+  const received: { host: string | undefined; url: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        received.push({ host: request.headers.host, url: request.url });
+        response.statusCode = answer;
+        if (answer === 302) response.setHeader('Location', `http://127.0.0.1:${port}/elsewhere`);
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    answer = 204;
+    received.length = 0;
+  });
+
+  /** A pending delivery to `url`, with the endpoint removed afterwards. */
+  async function withDelivery(url: string, test: (deliveryId: string) => Promise<void>) {
+    const endpoint = await prisma.webhookEndpoint.create({ data: { brandId, url, secret: 'whsec_test' } });
+    try {
+      await submitted();
+      await approvalEvents.handler(fakeJob(), context);
+      const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
+      await test(delivery.id);
+    } finally {
+      await prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    }
+  }
+
+  /** A resolver that answers these addresses for every name, and remembers the names asked. */
+  function stubResolver(...addresses: string[]) {
+    const asked: string[] = [];
+    const resolveHost: ResolveHost = (hostname) => {
+      asked.push(hostname);
+      return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    };
+    return { asked, resolveHost };
+  }
+
+  it('refuses a name that resolves to a private address (DNS rebinding): nothing sent, logged, not retried', async () => {
+    await withDelivery(`https://hooks.example.test:${port}/hooks`, async (deliveryId) => {
+      const { asked, resolveHost } = stubResolver('10.0.0.7');
+      const result = await deliverWebhook.handler(fakeJob({ deliveryId }), { ...context, settings: publicOnly, resolveHost });
+      expect(result).toEqual({ delivered: false });
+      expect(asked).toEqual(['hooks.example.test']);
+      expect(received).toHaveLength(0);
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+      expect(row).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null });
+      expect(row.lastError).toBe(
+        "refused: hooks.example.test resolves to 10.0.0.7, a private address, which webhooks may not target; use the receiver's public host name or address",
+      );
+      expect(row.lastAttemptAt).not.toBeNull();
+      // A later run of the job (a retry) sends nothing either.
+      expect(await deliverWebhook.handler(fakeJob({ deliveryId }), { ...context, settings: publicOnly, resolveHost })).toEqual({ delivered: false });
+    });
+  });
+
+  it('refuses when any one of the addresses is internal, in IPv6 and IPv4-mapped forms too', async () => {
+    for (const addresses of [['93.184.216.34', '127.0.0.1'], ['2606:4700:4700::1111', '::1'], ['::ffff:169.254.169.254'], ['fd00:ec2::254']]) {
+      await withDelivery(`https://hooks.example.test/hooks`, async (deliveryId) => {
+        const { resolveHost } = stubResolver(...addresses);
+        expect(await deliverWebhook.handler(fakeJob({ deliveryId }), { ...context, settings: publicOnly, resolveHost })).toEqual({ delivered: false });
+        const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+        expect(row.status, addresses.join()).toBe('failed');
+        expect(row.lastError).toMatch(/^refused: hooks\.example\.test resolves to /);
+      });
+    }
+    expect(received).toHaveLength(0);
+  });
+
+  it('refuses a saved URL that the guard would refuse now (an internal literal, http in production) without resolving', async () => {
+    for (const [url, reason] of [
+      [`http://127.0.0.1:${port}/hooks`, 'use an https:// URL'],
+      [`https://127.0.0.1:${port}/hooks`, 'refused: 127.0.0.1 is a loopback address'],
+      [`https://localhost:${port}/hooks`, 'refused: localhost is a local host name'],
+    ] as const) {
+      await withDelivery(url, async (deliveryId) => {
+        const { asked, resolveHost } = stubResolver('93.184.216.34');
+        expect(await deliverWebhook.handler(fakeJob({ deliveryId }), { ...context, settings: publicOnly, resolveHost })).toEqual({ delivered: false });
+        expect(asked).toEqual([]);
+        const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+        expect(row.status).toBe('failed');
+        expect(row.lastError).toContain(reason);
+      });
+    }
+    expect(received).toHaveLength(0);
+  });
+
+  it('connects to the address it checked, with the URL’s name as Host', async () => {
+    // hooks.example.test resolves nowhere: only the vetted address from the resolver is used.
+    await withDelivery(`http://hooks.example.test:${port}/hooks?x=1`, async (deliveryId) => {
+      const { asked, resolveHost } = stubResolver('127.0.0.1');
+      expect(await deliverWebhook.handler(fakeJob({ deliveryId }), { ...context, resolveHost })).toEqual({ delivered: true });
+      expect(asked).toEqual(['hooks.example.test']);
+      expect(received).toEqual([{ host: `hooks.example.test:${port}`, url: '/hooks?x=1' }]);
+    });
+  });
+
+  it('does not follow redirects: a 302 fails the attempt, for a retry', async () => {
+    answer = 302;
+    await withDelivery(`http://127.0.0.1:${port}/hooks`, async (deliveryId) => {
+      await expect(deliverWebhook.handler(fakeJob({ deliveryId }), context)).rejects.toThrow('answered 302');
+      expect(received.map((request) => request.url)).toEqual(['/hooks']);
+      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 302 });
+    });
+  });
+
+  it('retries when the name does not resolve', async () => {
+    await withDelivery(`https://hooks.example.test/hooks`, async (deliveryId) => {
+      const resolveHost: ResolveHost = () => Promise.reject(new Error('getaddrinfo ENOTFOUND hooks.example.test'));
+      await expect(deliverWebhook.handler(fakeJob({ deliveryId }), { ...context, settings: publicOnly, resolveHost })).rejects.toThrow('ENOTFOUND');
+      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: 'pending', attempts: 1, lastError: 'getaddrinfo ENOTFOUND hooks.example.test' });
+    });
   });
 });
 

@@ -14,3 +14,6 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
+/** For the API, which checks a URL when a webhook is saved (the rules: targets.ts, addresses.ts). */
+export { webhookUrlProblem } from './targets.ts';

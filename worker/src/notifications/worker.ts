@@ -13,6 +13,7 @@ import * as sendEmail from '../jobs/send-email.job.ts';
 import type { NotificationSettings } from './config.ts';
 import type { NotificationContext } from './context.ts';
 import { createMailer, type Mailer } from './mailer.ts';
+import type { ResolveHost } from './targets.ts';
 
 export const NOTIFICATIONS_QUEUE = 'notifications';
 /** How soon after a submission the approvers' emails are written and queued. */
@@ -27,6 +28,8 @@ export interface NotificationWorkerOptions {
   settings: NotificationSettings;
   /** Tests pass one that records; otherwise SMTP_URL or the local outbox folder. */
   mailer?: Mailer;
+  /** Tests pass a stub; otherwise the system resolver, for webhook host names. */
+  resolveHost?: ResolveHost;
   concurrency?: number;
 }
 
@@ -58,7 +61,14 @@ export async function startNotificationWorker(options: NotificationWorkerOptions
     { name: approvalDigest.name, data: {}, opts: SCHEDULED_JOB_OPTIONS },
   );
   const mailer = options.mailer ?? createMailer(options.settings, logger);
-  const context: NotificationContext = { prisma: options.prisma, logger, mailer, settings: options.settings, queue };
+  const context: NotificationContext = {
+    prisma: options.prisma,
+    logger,
+    mailer,
+    settings: options.settings,
+    queue,
+    resolveHost: options.resolveHost,
+  };
   const worker = new Worker(NOTIFICATIONS_QUEUE, (job: Job) => run(job, context), {
     connection: options.connection,
     prefix,

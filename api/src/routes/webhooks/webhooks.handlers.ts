@@ -4,9 +4,11 @@
  */
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Prisma, PrismaClient } from '@storesync/db';
-import { newWebhookSecret } from '@storesync/worker/notifications/webhooks';
+import { webhookTargetPolicy } from '@storesync/worker/notifications/config';
+import { newWebhookSecret, webhookUrlProblem } from '@storesync/worker/notifications/webhooks';
+import type { Env } from '../../env.ts';
 import { assertCanManageBrand } from '../../lib/access.ts';
-import { notFound } from '../../lib/errors.ts';
+import { notFound, validationFailed } from '../../lib/errors.ts';
 import { pageWindow, paginated } from '../../lib/pagination.ts';
 import type { AppBindings, AuthUser } from '../../lib/types.ts';
 import { findVisibleBrand } from '../brands/brands.handlers.ts';
@@ -38,6 +40,16 @@ async function findEndpoint(prisma: PrismaClient, user: AuthUser, params: { bran
   return endpoint;
 }
 
+/**
+ * Refuses (400, field `url`) a URL the worker would not deliver to: http:// in production, user
+ * names and passwords, internal IP addresses in any spelling and local host names, unless
+ * WEBHOOK_ALLOW_PRIVATE_TARGETS. Names are resolved and their addresses checked at each delivery.
+ */
+function assertDeliverableUrl(env: Env, url: string) {
+  const problem = webhookUrlProblem(url, webhookTargetPolicy(env));
+  if (problem) throw validationFailed([{ field: 'url', message: problem }]);
+}
+
 export const listWebhooksHandler: RouteHandler<typeof listWebhooks, AppBindings> = async (c) => {
   const { prisma } = c.get('deps');
   const brand = await managedBrand(prisma, c.get('user'), c.req.valid('param').brand_id);
@@ -49,6 +61,7 @@ export const createWebhookHandler: RouteHandler<typeof createWebhook, AppBinding
   const { prisma } = c.get('deps');
   const brand = await managedBrand(prisma, c.get('user'), c.req.valid('param').brand_id);
   const body = c.req.valid('json');
+  assertDeliverableUrl(c.get('deps').env, body.url);
   const endpoint = await prisma.webhookEndpoint.create({
     data: { brandId: brand.id, url: body.url, description: body.description, secret: newWebhookSecret() },
   });
@@ -59,6 +72,7 @@ export const updateWebhookHandler: RouteHandler<typeof updateWebhook, AppBinding
   const { prisma } = c.get('deps');
   const endpoint = await findEndpoint(prisma, c.get('user'), c.req.valid('param'));
   const body = c.req.valid('json');
+  if (body.url !== undefined) assertDeliverableUrl(c.get('deps').env, body.url);
   const updated = await prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
     data: {

@@ -15,7 +15,14 @@ const webhookUrl = z
   .trim()
   .url()
   .max(2048)
-  .refine((value) => /^https?:\/\//i.test(value), 'use an http:// or https:// URL');
+  .refine((value) => /^https?:\/\//i.test(value), 'use an http:// or https:// URL')
+  .openapi({
+    description:
+      'A public https:// URL (http:// only in development and test), without user name or password. Internal addresses (loopback, private, link-local, ' +
+      'unique-local, multicast, cloud metadata, in any spelling) and local names such as localhost are refused, and a name that resolves to one is not delivered to, ' +
+      'unless the server sets WEBHOOK_ALLOW_PRIVATE_TARGETS.',
+    example: 'https://hooks.example.com/storesync',
+  });
 
 export const WebhookSchema = z
   .object({

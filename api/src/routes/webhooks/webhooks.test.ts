@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, expectRejectsBadTokens, useTestContext } from '../../../test/harness.ts';
+import { createBrandWithManager, createWorld, expectRejectsBadTokens, useTestContext } from '../../../test/harness.ts';
 
 const ctx = useTestContext();
 let world: Awaited<ReturnType<typeof createWorld>>;
@@ -27,7 +27,7 @@ describe('/api/v1/brands/{brand_id}/webhooks', () => {
 
   it('shows the delivery log, newest first', async () => {
     const token = world.users.admin.token;
-    const created = await ctx.request('POST', base(), { token, body: { url: 'http://127.0.0.1:9/hook' } });
+    const created = await ctx.request('POST', base(), { token, body: { url: 'https://hooks.example.test/log' } });
     const campaign = await ctx.createCampaign(world.location.id, world.template.id, { generatedContent: 'x' });
     const stepId = (
       await ctx.prisma.approvalStep.create({ data: { campaignId: campaign.id, decision: 'submitted', previousStatus: 'draft', newStatus: 'pending_review' } })
@@ -57,7 +57,65 @@ describe('/api/v1/brands/{brand_id}/webhooks', () => {
     expect(unknown.json.error.details[0].field).toBe('secret');
   });
 
+  it.each([
+    ['http://127.0.0.1/hook', '127.0.0.1 is a loopback address'],
+    ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a cloud metadata service address'],
+    ['http://[::1]:8080/hook', '::1 is a loopback address'],
+    ['http://2130706433/hook', '127.0.0.1 is a loopback address'],
+    ['http://0x7f.1/hook', '127.0.0.1 is a loopback address'],
+    ['http://[::ffff:127.0.0.1]/hook', '::ffff:7f00:1 (an IPv6 form carrying 127.0.0.1) is a loopback address'],
+    ['http://[fd00:ec2::254]/', 'fd00:ec2::254 is a cloud metadata service address'],
+    ['https://10.0.0.5/hook', '10.0.0.5 is a private address'],
+    ['https://[fe80::1]/hook', 'fe80::1 is a link-local address'],
+    ['http://localhost:8000/hook', 'localhost is a local host name'],
+  ])('refuses a webhook to an internal target, %s (400 on url, with the fix)', async (url, reason) => {
+    const token = world.users.brandManager.token;
+    const message = `${reason}, which webhooks may not target; use the receiver's public host name or address`;
+    const created = await ctx.request('POST', base(), { token, body: { url } });
+    expect(created.status).toBe(400);
+    expect(created.json.error).toMatchObject({ code: 'validation_failed', details: [{ field: 'url', message }] });
+    const existing = await ctx.request('POST', base(), { token, body: { url: 'https://hooks.example.test/ok' } });
+    const changed = await ctx.request('PATCH', `${base()}/${existing.json.id}`, { token, body: { url } });
+    expect(changed.status).toBe(400);
+    expect(changed.json.error.details).toEqual([{ field: 'url', message }]);
+    expect((await ctx.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: existing.json.id } })).url).toBe('https://hooks.example.test/ok');
+    await ctx.request('DELETE', `${base()}/${existing.json.id}`, { token });
+  });
+
+  it('refuses user names and passwords in the URL', async () => {
+    const refused = await ctx.request('POST', base(), { token: world.users.brandManager.token, body: { url: 'https://user:secret@hooks.example.test/' } });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.details).toEqual([
+      { field: 'url', message: 'remove the user name and password from the URL: receivers verify deliveries by their StoreSync-Signature header' },
+    ]);
+  });
+
   it('refuses missing and bad tokens', async () => {
     await expectRejectsBadTokens(ctx, world.users.admin.id, 'GET', base());
+  });
+});
+
+describe('webhook URLs in production', () => {
+  const prod = useTestContext({ NODE_ENV: 'production' });
+
+  it('asks for https', async () => {
+    const { brand, token } = await createBrandWithManager(prod);
+    const url = `/api/v1/brands/${brand.id}/webhooks`;
+    const plain = await prod.request('POST', url, { token, body: { url: 'http://hooks.example.test/storesync' } });
+    expect(plain.status).toBe(400);
+    expect(plain.json.error.details).toEqual([{ field: 'url', message: 'use an https:// URL: plain http:// is accepted only in development and test' }]);
+    expect((await prod.request('POST', url, { token, body: { url: 'https://hooks.example.test/storesync' } })).status).toBe(201);
+  });
+});
+
+describe('webhook URLs with WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
+  const allowing = useTestContext({ NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+
+  it('accepts internal targets and plain http', async () => {
+    const { brand, token } = await createBrandWithManager(allowing);
+    for (const target of ['http://127.0.0.1:9/hook', 'http://[::1]/hook', 'http://receiver.internal/hook']) {
+      const created = await allowing.request('POST', `/api/v1/brands/${brand.id}/webhooks`, { token, body: { url: target } });
+      expect(created.status, target).toBe(201);
+    }
   });
 });
