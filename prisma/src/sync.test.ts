@@ -48,6 +48,31 @@ describe('sync_changes', () => {
     expect(inputs.get(`${location.id}:2`)).toMatchObject({ name: 'B' });
   });
 
+  it('logs the campaigns of a renamed store or template again, so sheets update the cells that show those names', async () => {
+    const brand = await prisma.brand.create({ data: { name: 'Labels', slug: 'labels' } });
+    const location = await prisma.location.create({ data: { brandId: brand.id, name: 'Old name', storeNumber: '7' } });
+    const template = await prisma.campaignTemplate.create({ data: { brandId: brand.id, name: 'Spring', contentTemplate: 'x', campaignType: 'promo' } });
+    const campaign = await prisma.locationCampaign.create({ data: { locationId: location.id, templateId: template.id } });
+    const latest = async () => (await changedEntities(prisma, brand.id, 0n, 100)).at(-1)!;
+
+    const before = await latest();
+    await prisma.location.update({ where: { id: location.id }, data: { attributes: { region: 'N' } } });
+    expect((await changedEntities(prisma, brand.id, before.seq, 100)).map((change) => change.entity)).toEqual(['location']);
+
+    const afterAttributes = await latest();
+    await prisma.location.update({ where: { id: location.id }, data: { storeNumber: '0007' } });
+    const relabelled = await changedEntities(prisma, brand.id, afterAttributes.seq, 100);
+    expect(relabelled.map((change) => [change.entity, change.entity_id]).sort()).toEqual(
+      [['campaign', campaign.id], ['location', location.id]].sort(),
+    );
+    expect(relabelled.find((change) => change.entity === 'campaign')?.row_version).toBe(1);
+
+    const afterStore = await latest();
+    await prisma.campaignTemplate.update({ where: { id: template.id }, data: { name: 'Spring sale' } });
+    const renamed = await changedEntities(prisma, brand.id, afterStore.seq, 100);
+    expect(renamed.map((change) => change.entity).sort()).toEqual(['campaign', 'template']);
+  });
+
   it('never lets a reader skip a change that commits after a later-numbered one', async () => {
     const brand = await prisma.brand.create({ data: { name: 'Race', slug: 'race' } });
     const otherBrand = await prisma.brand.create({ data: { name: 'Race 2', slug: 'race-2' } });
