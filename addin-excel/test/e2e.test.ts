@@ -7,8 +7,10 @@
  * A marketer signs in, connects a 200-row Stores table and a Campaigns table, syncs both, sorts
  * the campaigns in the workbook, generates copy for all of them, and sees copy and status land in
  * the right rows (by StoreSync ID, after the sort); submits three rows for review; another brand
- * manager decides through the API; the marketer opens the pane again and sees the Status cells
- * change. Screenshots of each screen go to test-output/excel-e2e/ (see addin-excel/README.md).
+ * manager decides through the API, and the Status cells change within seconds while the pane stays
+ * open (live updates over server-sent events); with the pane closed the reviewer sends one back to
+ * draft, and opening the pane again catches up, on the table used last. Screenshots of each screen
+ * go to test-output/excel-e2e/ (see addin-excel/README.md).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,8 @@ const ctx = useTestContext();
 const E2E_TIMEOUT = 90_000;
 /** Generous waits for things that take a second or two (a sync of 200 rows, a generation run). */
 const SLOW = { timeout: 30_000 };
+/** Live updates: a decision reaches the cells "within a few seconds" (in practice well under one). */
+const LIVE = { timeout: 5_000 };
 
 let workDir = '';
 let built: E2EBuild;
@@ -61,7 +65,7 @@ const campaignsOfBrand = () =>
   ctx.prisma.locationCampaign.findMany({ where: { location: { brandId } }, include: { location: true } });
 
 /** A decision through the API over HTTP, as the approver's own client would make it. */
-async function decide(origin: string, campaignId: string, action: 'approve' | 'reject', comments: string) {
+async function decide(origin: string, campaignId: string, action: 'approve' | 'reject' | 'revise', comments: string) {
   const response = await fetch(`${origin}/api/v1/campaigns/${campaignId}/${action}/`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${await ctx.tokenFor(approver.id)}`, 'Content-Type': 'application/json' },
@@ -162,17 +166,15 @@ describe('the Excel add-in end to end', () => {
         expect((await campaignsOfBrand()).filter((campaign) => campaign.status === 'pending_review').map((campaign) => campaign.id).sort()).toEqual([...chosen].sort());
         await excel.screenshot('07-submitted', 'Campaigns');
 
-        // ---- another brand manager decides through the API -----------------------------------------
+        // ---- another brand manager decides through the API; the open pane shows it at once ----------
+        const liveLine = pane.getByRole('status', { name: 'Live updates' });
+        await expect.poll(() => liveLine.textContent(), SLOW).toMatch(/^Live: changes made in StoreSync appear/);
         const [first = '', second = '', third = ''] = chosen;
         await decide(origin, first, 'approve', 'Looks great');
         await decide(origin, second, 'approve', 'Good to go');
         await decide(origin, third, 'reject', 'Mention the weekend opening hours');
-
-        // ---- the marketer opens the pane again: it catches up, and the Status cells change ----------
-        await excel.closePane();
-        await excel.openPane();
-        await pane.getByRole('tab', { name: 'Sync' }).waitFor(); // signed in again from the stored refresh token
-        await expect.poll(() => statusOf(chosen), SLOW).toEqual(['approved', 'approved', 'rejected']);
+        // No click, no reopen: the Status cells change while the pane stays open.
+        await expect.poll(() => statusOf(chosen), LIVE).toEqual(['approved', 'approved', 'rejected']);
         const decided = new Map((await campaignRows()).map((row): [string, RowByHeader] => [String(row['StoreSync ID']), row]));
         expect(decided.get(first)).toMatchObject({ Reviewer: 'Riley Reviewer', 'Review Comments': 'Looks great' });
         expect(decided.get(third)).toMatchObject({ Status: 'rejected', Reviewer: 'Riley Reviewer', 'Review Comments': 'Mention the weekend opening hours' });
@@ -181,9 +183,20 @@ describe('the Excel add-in end to end', () => {
         expect(await excel.workbook((api) => api.look('{campaigns}', 1, 'Status'), null)).toMatchObject({ value: 'approved', fill: STATUS_STYLES.approved.fill });
         expect(await excel.workbook((api) => api.look('{campaigns}', 3, 'Status'), null)).toMatchObject({ value: 'rejected', fill: STATUS_STYLES.rejected.fill });
         expect(await excel.workbook((api) => api.look('{campaigns}', 4, 'Status'), null)).toMatchObject({ value: 'draft', fill: STATUS_STYLES.draft.fill });
-        await pane.getByLabel('Table', { exact: true }).selectOption({ label: 'Campaigns (campaigns)' });
-        await pane.getByRole('tab', { name: 'Review' }).waitFor();
-        await excel.screenshot('08-decisions-shown', 'Campaigns');
+        await excel.screenshot('08-decisions-live', 'Campaigns');
+
+        // ---- with the pane closed, the reviewer sends the rejected one back to draft -------------------
+        await excel.closePane();
+        await decide(origin, third, 'revise', 'Reworking the copy');
+        // ---- opening the pane again: signed in from the stored refresh token, on the table used last,
+        //      and caught up from the change feed --------------------------------------------------------
+        await excel.openPane();
+        await pane.getByRole('tab', { name: 'Review' }).waitFor(); // a campaign table's tabs: Campaigns is active, not Stores
+        expect(await pane.getByLabel('Table', { exact: true }).inputValue()).toBe('{campaigns}');
+        await expect.poll(() => statusOf(chosen), SLOW).toEqual(['approved', 'approved', 'draft']);
+        expect(await excel.workbook((api) => api.look('{campaigns}', 3, 'Status'), null)).toMatchObject({ value: 'draft', fill: STATUS_STYLES.draft.fill });
+        await expect.poll(() => liveLine.textContent(), SLOW).toMatch(/^Live:/);
+        await excel.screenshot('09-reopened', 'Campaigns');
 
         expect(excel.errors).toEqual([]);
       } catch (error) {

@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}) {
     '*',
     cors({
       origin: deps.env.CORS_ORIGINS.includes('*') ? '*' : deps.env.CORS_ORIGINS,
-      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Last-Event-ID'],
       exposeHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
     }),

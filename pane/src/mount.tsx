@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
 import type { Host } from './host.ts';
 import { createServices } from './state/services.ts';
+import type { LiveTiming } from './workflows/live.ts';
 
 export interface MountOptions {
   host: Host;
@@ -14,8 +15,17 @@ export interface MountOptions {
   apiBaseUrl: string;
   /** Another transport than the page's fetch (tests; a host that proxies HTTP). */
   fetch?: typeof fetch;
+  /**
+   * Whether `fetch` hands over response bodies as they arrive, so live updates stream
+   * (server-sent events). Default: `true` with the page's fetch, `false` with a custom `fetch`
+   * (Sheets: `google.script.run` → UrlFetchApp cannot stream); without it the pane polls the
+   * change feed every 10 s while it is visible.
+   */
+  streaming?: boolean;
   /** How often a running generation is polled (default 2 s). */
   pollIntervalMs?: number;
+  /** Live updates' timing when not the defaults (tests, demos); see `DEFAULT_LIVE_TIMING`. */
+  liveTiming?: Partial<LiveTiming>;
 }
 
 export interface MountedPane {

@@ -7,6 +7,7 @@ import { App } from '../src/components/App.tsx';
 import type { FakeHost } from '../src/testing/fake-host.ts';
 import type { StubApi } from '../src/testing/stub-api.ts';
 import { createServices } from '../src/state/services.ts';
+import type { LiveTiming } from '../src/workflows/live.ts';
 import { API } from './world.ts';
 
 if (typeof window !== 'undefined' && !('matchMedia' in window && typeof window.matchMedia === 'function')) {
@@ -36,7 +37,10 @@ if (typeof window !== 'undefined' && !('ResizeObserver' in window)) {
 
 afterEach(() => cleanup());
 
-export function renderPane(world: { host: FakeHost; api: StubApi }, pollIntervalMs = 5) {
-  const services = createServices({ host: world.host, apiBaseUrl: API, fetch: world.api.fetch, pollIntervalMs });
+/** Live updates in the pane's tests: the StubApi streams (its fetch is a custom one), batches and polls fast. */
+export const TEST_LIVE_TIMING: Partial<LiveTiming> = { batchMs: 20, pollMs: 50, backoffMs: 10, maxBackoffMs: 50 };
+
+export function renderPane(world: { host: FakeHost; api: StubApi }, pollIntervalMs = 5, options: { streaming?: boolean } = {}) {
+  const services = createServices({ host: world.host, apiBaseUrl: API, fetch: world.api.fetch, streaming: options.streaming ?? true, pollIntervalMs, liveTiming: TEST_LIVE_TIMING });
   return { services, ...render(<App services={services} />) };
 }

@@ -231,6 +231,110 @@ describe('the pane', () => {
     expect(column(world.host, 'campaigns', 'Status')[2]).toBe('draft');
   });
 
+  it('writes a decision made elsewhere into the Status cell while the pane stays open, without any action', async () => {
+    const world = makeWorld();
+    const user = userEvent.setup();
+    await saveConnection(world.host, campaignConnection(world));
+    renderPane(world);
+    await signIn(user);
+    await user.click(await screen.findByRole('button', { name: 'Sync now' }));
+    await screen.findByRole('group', { name: 'Sync summary' });
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toMatch(/Live: changes made in StoreSync appear/));
+    const ids = column(world.host, 'campaigns', 'StoreSync ID').slice(1) as string[];
+    const plans = world.host.appliedPlans.length;
+
+    // A reviewer approves in StoreSync; the pane is left alone.
+    world.api.touchCampaign(ids[1] ?? '', {
+      status: 'approved',
+      generated_content: 'Riverside summer copy',
+      approval_history: [{ approver_name: 'Riley Reviewer', decision: 'approved', comments: 'Looks great', previous_status: 'pending_review', new_status: 'approved', created_at: new Date().toISOString() }],
+    });
+
+    await waitFor(() => expect(column(world.host, 'campaigns', 'Status')).toEqual(['Status', 'draft', 'approved', 'draft']));
+    expect(column(world.host, 'campaigns', 'Reviewer')[2]).toBe('Riley Reviewer');
+    expect(column(world.host, 'campaigns', 'Review Comments')[2]).toBe('Looks great');
+    expect(column(world.host, 'campaigns', 'Generated Content')[2]).toBe('Riverside summer copy');
+    expect(world.host.appliedPlans.length).toBe(plans + 1);
+    expect(world.api.callsTo('/sync/events/').at(-1)?.query).toMatchObject({ brand: world.brand.id });
+  });
+
+  it('polls the change feed instead when the host’s fetch cannot stream, and stops on sign out', async () => {
+    const world = makeWorld();
+    const user = userEvent.setup();
+    await saveConnection(world.host, campaignConnection(world));
+    renderPane(world, 5, { streaming: false });
+    await signIn(user);
+    await user.click(await screen.findByRole('button', { name: 'Sync now' }));
+    await screen.findByRole('group', { name: 'Sync summary' });
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Live updates' }).textContent).toMatch(/Checking StoreSync for changes every/));
+    const ids = column(world.host, 'campaigns', 'StoreSync ID').slice(1) as string[];
+    world.api.touchCampaign(ids[0] ?? '', { status: 'pending_review', generated_content: 'Copy' });
+    await waitFor(() => expect(column(world.host, 'campaigns', 'Status')[1]).toBe('pending_review'));
+    expect(world.api.callsTo('/sync/events/')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('form', { name: 'Sign in to StoreSync' });
+    const polls = world.api.callsTo('/sync/changes/').length;
+    await new Promise((resolve) => setTimeout(resolve, 150)); // three poll periods
+    expect(world.api.callsTo('/sync/changes/').length).toBe(polls);
+  });
+
+  it('closes the stream on sign out', async () => {
+    const world = makeWorld();
+    const user = userEvent.setup();
+    await saveConnection(world.host, campaignConnection(world));
+    renderPane(world);
+    await signIn(user);
+    await user.click(await screen.findByRole('button', { name: 'Sync now' }));
+    await waitFor(() => expect(world.api.openStreams).toBe(1));
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('form', { name: 'Sign in to StoreSync' });
+    await waitFor(() => expect(world.api.openStreams).toBe(0));
+  });
+
+  it('opens on the table used last, and drops an estimate and review results when switching tables', async () => {
+    const world = makeWorld();
+    const user = userEvent.setup();
+    await saveConnection(world.host, { tableId: 'stores', tableName: 'Stores', kind: 'locations', brandId: world.brand.id, manual: {}, cursor: null });
+    await saveConnection(world.host, campaignConnection(world));
+    const first = renderPane(world);
+    await signIn(user);
+    const table = () => screen.getByLabelText<HTMLSelectElement>('Table');
+    await screen.findByRole('button', { name: 'Sync now' });
+    expect(table().value).toBe('stores');
+    await user.selectOptions(table(), 'campaigns');
+    await user.click(screen.getByRole('button', { name: 'Sync now' }));
+    await screen.findByRole('group', { name: 'Sync summary' });
+    const ids = column(world.host, 'campaigns', 'StoreSync ID').slice(1) as string[];
+    world.api.touchCampaign(ids[0] ?? '', { generated_content: 'Spring savings downtown' });
+
+    world.host.select('campaigns', [1, 2]);
+    await user.click(screen.getByRole('tab', { name: 'Generate' }));
+    await user.click(screen.getByRole('button', { name: 'Estimate' }));
+    expect(await screen.findByRole('group', { name: 'Estimate' })).toBeTruthy();
+    await user.selectOptions(table(), 'stores');
+    await user.selectOptions(table(), 'campaigns');
+    await user.click(screen.getByRole('tab', { name: 'Generate' }));
+    expect(screen.queryByRole('group', { name: 'Estimate' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Generate \d/ })).toBeNull();
+
+    world.host.select('campaigns', [1]);
+    await user.click(screen.getByRole('tab', { name: 'Review' }));
+    await user.click(screen.getByRole('button', { name: 'Submit selected for review' }));
+    expect(await screen.findByRole('list', { name: 'Review results' })).toBeTruthy();
+    await user.selectOptions(table(), 'stores');
+    await user.selectOptions(table(), 'campaigns');
+    await user.click(screen.getByRole('tab', { name: 'Review' }));
+    expect(screen.queryByRole('list', { name: 'Review results' })).toBeNull();
+    first.unmount();
+
+    // The next open starts on Campaigns, the table used last.
+    renderPane(world);
+    await screen.findByRole('button', { name: 'Sync now' });
+    expect(table().value).toBe('campaigns');
+    expect(screen.getByRole('tab', { name: 'Generate' })).toBeTruthy();
+  });
+
   it('follows the host theme, light and dark', async () => {
     const world = makeWorld({ host: { theme: 'dark' } });
     renderPane(world);

@@ -134,6 +134,30 @@ describe('change feed and write-back', () => {
     expect((await loadConnections(world.host))[0]?.cursor).toBe(result.connection.cursor);
   });
 
+  it('keeps what the last sync wrote into Sync Error (a conflict stays visible until it is resolved)', async () => {
+    const world = makeWorld();
+    const client = await signedInClient(world);
+    await saveConnection(world.host, campaignConnection(world));
+    await runSync({ host: world.host, client, connection: campaignConnection(world) });
+    const connection = (await loadConnections(world.host))[0];
+    if (!connection) throw new Error('no connection');
+    const ids = column(world.host, 'campaigns', 'StoreSync ID').slice(1) as string[];
+    // Both sides changed row 2's customizations: the sync reports a conflict in its Sync Error cell.
+    world.api.touchCampaign(ids[0] ?? '', { customizations: { sale_type: 'Winter' } });
+    world.host.typeCell('campaigns', 1, world.host.columnOf('campaigns', 'Sale Type'), 'Autumn');
+    const summary = await runSync({ host: world.host, client, connection });
+    expect(summary.counts.conflict).toBe(1);
+    const conflict = column(world.host, 'campaigns', 'Sync Error')[1];
+    expect(conflict).toMatch(/^Conflict: /);
+
+    // Then the worker writes copy for that campaign; the feed brings it in.
+    world.api.touchCampaign(ids[0] ?? '', { generated_content: 'Winter deals downtown' });
+    world.api.touchCampaign(ids[1] ?? '', { generated_content: 'Riverside copy' });
+    await catchUp(world.host, client, connection);
+    expect(column(world.host, 'campaigns', 'Generated Content').slice(1, 3)).toEqual(['Winter deals downtown', 'Riverside copy']);
+    expect(column(world.host, 'campaigns', 'Sync Error').slice(1, 3)).toEqual([conflict, '']);
+  });
+
   it('never writes into a table that vanished: the host rejects with HostTableMissingError', async () => {
     const host = new FakeHost();
     await expect(writeResults(host, 'gone', 'campaigns', {}, [])).rejects.toThrow(/no longer exists/);

@@ -3,7 +3,7 @@
  * signed-up user, and a FakeHost with a Stores table and a Campaigns table.
  */
 import type { CellValue } from '@storesync/core';
-import { StoreSyncClient } from '../src/api/client.ts';
+import { StoreSyncClient, type ClientOptions } from '../src/api/client.ts';
 import { FakeHost, type FakeHostOptions } from '../src/testing/fake-host.ts';
 import { DEMO_PASSWORD, StubApi, type StubApiOptions } from '../src/testing/stub-api.ts';
 import { STORAGE_KEYS } from '../src/state/services.ts';
@@ -45,8 +45,9 @@ export function makeWorld(options: { api?: StubApiOptions; host?: FakeHostOption
 }
 
 /** A client signed in as the world's user, its refresh token in the host's user storage. */
-export async function signedInClient(world: ReturnType<typeof makeWorld>, onSignedOut?: () => void) {
+export async function signedInClient(world: ReturnType<typeof makeWorld>, onSignedOut?: () => void, options: Pick<ClientOptions, 'streaming'> = {}) {
   const client = new StoreSyncClient({
+    ...options,
     baseUrl: API,
     fetch: world.api.fetch,
     tokens: {

@@ -9,9 +9,13 @@
  *
  * Failures come back as the typed errors of errors.ts (API down, signed out, no access,
  * validation with row details, conflict).
+ *
+ * Live updates (`openChangeStream`) read GET /sync/events as server-sent events through `fetch`
+ * streaming, with the same bearer token and the same silent refresh on a 401. Whether the
+ * transport can stream at all is {@link ClientOptions.streaming}.
  */
 import type { ChangeFeedPage, SheetKind, SyncRequest, SyncResponse, WorkflowAction } from '@storesync/core';
-import { ApiUnreachableError, errorFromResponse, InvalidCredentialsError, SignedOutError, StoreSyncApiError } from './errors.ts';
+import { ApiUnreachableError, errorFromResponse, InvalidCredentialsError, SignedOutError, StoreSyncApiError, StreamUnavailableError } from './errors.ts';
 import type {
   Brand,
   CampaignDetail,
@@ -43,6 +47,13 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Called once when the session ends for good (refresh refused), so the pane can show sign-in. */
   onSignedOut?: () => void;
+  /**
+   * Whether `fetch` hands over a response body as it arrives, so live updates can use server-sent
+   * events. Default: `true` with the page's own fetch, `false` when `fetch` is given (a proxy such
+   * as Apps Script's UrlFetchApp answers only once a response is complete; a stream would hang it
+   * for 15 minutes); pass `true` for a custom fetch that streams. Without it the pane polls.
+   */
+  streaming?: boolean;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -60,6 +71,8 @@ export class StoreSyncClient {
   private readonly tokens: TokenStore;
   private readonly fetchImpl: typeof fetch;
   private readonly onSignedOut: (() => void) | undefined;
+  /** Whether this transport can stream server-sent events (see {@link ClientOptions.streaming}). */
+  readonly streaming: boolean;
   private accessToken: string | null = null;
   private refreshing: Promise<void> | null = null;
 
@@ -69,6 +82,7 @@ export class StoreSyncClient {
     // Bound, because calling a detached `window.fetch` throws "Illegal invocation" in browsers.
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.onSignedOut = options.onSignedOut;
+    this.streaming = options.streaming ?? options.fetch === undefined;
   }
 
   // --- Session --------------------------------------------------------------------------------
@@ -150,6 +164,54 @@ export class StoreSyncClient {
     return this.request<ChangeFeedPage>('/sync/changes/', { query: { brand: brandId, since: since ?? undefined, limit } });
   }
 
+  /**
+   * Opens GET /sync/events/ (server-sent events) and resolves with the response body once the API
+   * answered 200 with `text/event-stream`. The stream starts after `lastEventId` (else at the
+   * present). A 401 spends the refresh token once and retries, like every other request.
+   * `signal` aborts the request and, later, the body.
+   *
+   * The cursor travels as the `Last-Event-ID` header, as the standard resumes a stream, when the
+   * request is not cross-origin; a cross-origin pane sends it as `since` instead (the API reads
+   * both the same way), because `Last-Event-ID` is not a CORS-safelisted header and the API does
+   * not allow it in preflights.
+   *
+   * Rejects with {@link StreamUnavailableError} when the transport cannot stream, or the answer is
+   * not an event stream (a buffering proxy); with the usual typed errors otherwise.
+   */
+  openChangeStream(brandId: string, lastEventId: string | null, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    if (!this.streaming) return Promise.reject(new StreamUnavailableError());
+    const asHeader = lastEventId !== null && !this.crossOrigin();
+    const url = this.url('/sync/events/', { brand: brandId, since: lastEventId !== null && !asHeader ? lastEventId : undefined });
+    return this.authorized(async (token) => {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (asHeader) headers['last-event-id'] = lastEventId;
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, { method: 'GET', headers, signal, cache: 'no-store' });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw new ApiUnreachableError({ message: `StoreSync cannot be reached (${error instanceof Error ? error.message : String(error)}). Check your connection.` });
+      }
+      if (!response.ok) {
+        const text = await response.text().catch(() => '');
+        let body: unknown;
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        throw errorFromResponse(response.status, body, response.headers.get('retry-after'));
+      }
+      const type = response.headers.get('content-type') ?? '';
+      if (!response.body || !/^text\/event-stream\b/i.test(type)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new StreamUnavailableError();
+      }
+      return response.body;
+    });
+  }
+
   // --- Generation -----------------------------------------------------------------------------
 
   estimateRun(body: RunRequest): Promise<RunEstimate> {
@@ -228,18 +290,26 @@ export class StoreSyncClient {
     this.onSignedOut?.();
   }
 
-  private async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  private request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     if (options.anonymous) return this.send<T>(path, options, null);
+    return this.authorized((token) => this.send<T>(path, options, token));
+  }
+
+  /**
+   * Runs `call` with the access token; on a 401, refreshes once (shared with concurrent callers)
+   * and retries once. A second 401 ends the session.
+   */
+  private async authorized<T>(call: (token: string | null) => Promise<T>): Promise<T> {
     if (this.accessToken === null) await this.refresh();
     const token = this.accessToken;
     try {
-      return await this.send<T>(path, options, token);
+      return await call(token);
     } catch (error) {
       if (!(error instanceof SignedOutError)) throw error;
       // Another request may have refreshed while this one was in flight: then just retry.
       if (this.accessToken === token) await this.refresh();
       try {
-        return await this.send<T>(path, options, this.accessToken);
+        return await call(this.accessToken);
       } catch (retryError) {
         if (retryError instanceof SignedOutError) await this.endSession();
         throw retryError;
@@ -247,16 +317,33 @@ export class StoreSyncClient {
     }
   }
 
-  private async send<T>(path: string, options: RequestOptions, token: string | null): Promise<T> {
+  private url(path: string, query: Query = {}): string {
     const url = new URL(`${this.baseUrl}/api/v1${path}`, this.baseUrl === '' ? globalThis.location?.href : undefined);
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
+    return url.toString();
+  }
+
+  /** Whether requests to the API are cross-origin for the browser (CORS applies); never outside a browser. */
+  private crossOrigin(): boolean {
+    const here = globalThis.location?.origin;
+    if (this.baseUrl === '' || !here) return false;
+    if (here === 'null') return true; // an opaque origin (sandboxed frame): everything is cross-origin
+    try {
+      return new URL(this.baseUrl).origin !== here;
+    } catch {
+      return true;
+    }
+  }
+
+  private async send<T>(path: string, options: RequestOptions, token: string | null): Promise<T> {
+    const url = this.url(path, options.query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
 
     let response: Response;
     try {
-      response = await this.fetchImpl(url.toString(), {
+      response = await this.fetchImpl(url, {
         method: options.method ?? 'GET',
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),

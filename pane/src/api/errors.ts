@@ -57,6 +57,18 @@ export class ApiUnreachableError extends StoreSyncApiError {
   }
 }
 
+/**
+ * The transport cannot stream server-sent events: the host's fetch answers only once a response
+ * is complete (Apps Script's UrlFetchApp), or something between the pane and the API answered
+ * with another content type. The pane polls the change feed instead.
+ */
+export class StreamUnavailableError extends StoreSyncApiError {
+  constructor(message = 'Live updates cannot stream here; StoreSync checks for changes every few seconds instead.') {
+    super({ status: 0, code: 'stream_unavailable', message });
+    this.name = 'StreamUnavailableError';
+  }
+}
+
 /** No session, or the session ended (refresh token expired or revoked): sign in again. */
 export class SignedOutError extends StoreSyncApiError {
   constructor(

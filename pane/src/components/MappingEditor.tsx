@@ -1,4 +1,4 @@
-import { Badge, makeStyles, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
+import { Badge, makeStyles, MessageBar, MessageBarBody, Select, Text, tokens } from '@fluentui/react-components';
 import {
   EXTRA_TARGET,
   extraKey,
@@ -12,11 +12,23 @@ import {
   type ManualMapping,
   type SheetKind,
 } from '@storesync/core';
+import { useId } from 'react';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  // The pane is narrow (Excel's is ~320 px): the select gets the room, the header wraps.
-  header: { width: '40%', wordBreak: 'break-word' },
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  // Task panes are narrow (Excel 350 px, Sheets 300 px): the column's name above, its select the
+  // whole width below, so "attribute region (automatic)" is never cut off. Wider panes put them
+  // side by side.
+  item: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr)',
+    rowGap: tokens.spacingVerticalXXS,
+    columnGap: tokens.spacingHorizontalM,
+    alignItems: 'center',
+    '@media (min-width: 480px)': { gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)' },
+  },
+  name: { overflowWrap: 'anywhere' },
   select: { width: '100%', minWidth: 0 },
 });
 
@@ -41,6 +53,7 @@ function describe(column: ColumnMapping, kind: SheetKind): string {
  */
 export function MappingEditor({ headers, kind, manual, onChange }: { headers: CellValue[]; kind: SheetKind; manual: ManualMapping; onChange: (manual: ManualMapping) => void }) {
   const styles = useStyles();
+  const captionId = useId();
   const mapping = mapHeaders(headers, kind, manual);
   const extraTarget = EXTRA_TARGET[kind];
 
@@ -61,42 +74,46 @@ export function MappingEditor({ headers, kind, manual, onChange }: { headers: Ce
           </MessageBarBody>
         </MessageBar>
       ))}
-      <Table size="small" aria-label="Column mapping">
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell className={styles.header}>Column</TableHeaderCell>
-            <TableHeaderCell>Synced as</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {mapping.columns.map((column) => (
-            <TableRow key={column.index}>
-              <TableCell className={styles.header}>
-                {column.header} {column.manual && <Badge appearance="outline" size="small">by hand</Badge>}
-              </TableCell>
-              <TableCell>
-                <Select
-                  className={styles.select}
-                  aria-label={`Map column ${column.header}`}
-                  value={choiceOf(column, manual)}
-                  onChange={(_, data) => choose(column, data.value)}
-                >
-                  <option value="auto">{describe(column, kind)} (automatic)</option>
-                  {FIELDS[kind].map((def) => (
-                    <option key={def.field} value={`field:${def.field}`}>
-                      {def.label}
-                    </option>
-                  ))}
-                  {extraTarget && <option value="extra">{extraTarget === 'attributes' ? 'Location attribute' : 'Campaign customization'}</option>}
-                  <option value="ignore">Do not sync</option>
-                </Select>
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <Text size={200} weight="semibold" id={captionId}>
+        Each column, synced as
+      </Text>
+      <ul className={styles.list} aria-labelledby={captionId}>
+        {mapping.columns.map((column) => (
+          <li key={column.index} className={styles.item}>
+            <Text size={300} className={styles.name}>
+              {column.header} {column.manual && <Badge appearance="outline" size="small">by hand</Badge>}
+            </Text>
+            <Select
+              className={styles.select}
+              aria-label={`Map column ${column.header}`}
+              title={optionText(column, kind, manual)}
+              value={choiceOf(column, manual)}
+              onChange={(_, data) => choose(column, data.value)}
+            >
+              <option value="auto">{describe(column, kind)} (automatic)</option>
+              {FIELDS[kind].map((def) => (
+                <option key={def.field} value={`field:${def.field}`}>
+                  {def.label}
+                </option>
+              ))}
+              {extraTarget && <option value="extra">{extraTarget === 'attributes' ? 'Location attribute' : 'Campaign customization'}</option>}
+              <option value="ignore">Do not sync</option>
+            </Select>
+          </li>
+        ))}
+      </ul>
     </div>
   );
+}
+
+/** What the select shows for a column, also as its tooltip (in case a very long label still does not fit). */
+function optionText(column: ColumnMapping, kind: SheetKind, manual: ManualMapping): string {
+  const choice = choiceOf(column, manual);
+  if (choice === 'auto') return `${describe(column, kind)} (automatic)`;
+  if (choice === 'ignore') return 'Do not sync';
+  if (choice === 'extra') return EXTRA_TARGET[kind] === 'attributes' ? 'Location attribute' : 'Campaign customization';
+  const field = choice.slice('field:'.length);
+  return FIELDS[kind].find((def) => def.field === field)?.label ?? field;
 }
 
 /** Whether a mapping lets rows be read (no header errors). */

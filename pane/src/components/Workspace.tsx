@@ -1,12 +1,14 @@
-import { Button, Field, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, tokens } from '@fluentui/react-components';
+import { Button, Field, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, Text, tokens } from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
 import type { SimilarCampaign } from '../api/types.ts';
 import { useConnections } from '../state/connections.ts';
 import { useServices } from '../state/context.tsx';
 import { useGeneration } from '../state/generation.ts';
+import { useLiveUpdates } from '../state/live.ts';
 import { useReview } from '../state/review.ts';
 import { useSimilar } from '../state/similar.ts';
 import { useSync } from '../state/sync.ts';
+import { DEFAULT_LIVE_TIMING, type LiveStatus } from '../workflows/live.ts';
 import { ConnectTable } from './ConnectTable.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { GeneratePanel } from './GeneratePanel.tsx';
@@ -18,7 +20,25 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end' },
   grow: { flexGrow: 1 },
+  live: { color: tokens.colorNeutralForeground3, marginTop: `calc(-1 * ${tokens.spacingVerticalS})` },
 });
+
+/** One line under the table picker: how changes made elsewhere reach the table. */
+function LiveLine({ status, pollMs }: { status: LiveStatus; pollMs: number }) {
+  const styles = useStyles();
+  const text: Partial<Record<LiveStatus['mode'], string>> = {
+    connecting: 'Connecting for live updates…',
+    live: 'Live: changes made in StoreSync appear in the table as they happen.',
+    reconnecting: 'Live updates interrupted; reconnecting…',
+    polling: `Checking StoreSync for changes every ${Math.round(pollMs / 1000)} s.`,
+  };
+  const line = text[status.mode];
+  return (
+    <Text size={200} className={styles.live} role="status" aria-label="Live updates">
+      {line ?? ''}
+    </Text>
+  );
+}
 
 type TabName = 'sync' | 'generate' | 'review' | 'similar' | 'setup';
 const NEW_TABLE = '__connect__';
@@ -29,12 +49,13 @@ export function Workspace({ brandId }: { brandId: string }) {
   const services = useServices();
   const connections = useConnections(services, brandId);
   const { active, update } = connections;
+  const live = useLiveUpdates(services, brandId, connections.connections === null ? null : connections.available, update);
   const [tab, setTab] = useState<TabName>('sync');
   const [connecting, setConnecting] = useState(false);
   const [examples, setExamples] = useState<SimilarCampaign[]>([]);
 
   const sync = useSync(services, active, update);
-  const generation = useGeneration(services, active, examples, update);
+  const generation = useGeneration(services, active, examples, live.pull);
   const review = useReview(services, active);
   const similar = useSimilar(services, active);
   const toggleExample = useCallback((example: SimilarCampaign) => {
@@ -93,7 +114,9 @@ export function Workspace({ brandId }: { brandId: string }) {
           </Select>
         </Field>
       </div>
+      <LiveLine status={live.status} pollMs={services.liveTiming?.pollMs ?? DEFAULT_LIVE_TIMING.pollMs} />
       <ErrorNotice error={connections.error} />
+      <ErrorNotice error={live.error} onDismiss={live.clearError} />
       <TabList selectedValue={current} onTabSelect={(_, data) => setTab(data.value as TabName)} size="small" aria-label="What to do">
         <Tab value="sync">Sync</Tab>
         {isCampaigns && <Tab value="generate">Generate</Tab>}

@@ -39,5 +39,6 @@ export function demoOptions(theme: 'light' | 'dark' = 'light'): MountOptions & {
       },
     ],
   });
-  return { host, api, apiBaseUrl: 'https://demo.storesync.invalid', fetch: api.fetch, pollIntervalMs: 1_000 };
+  // The StubApi's fetch streams its /sync/events like the real API, so the demo shows live updates.
+  return { host, api, apiBaseUrl: 'https://demo.storesync.invalid', fetch: api.fetch, streaming: true, pollIntervalMs: 1_000 };
 }

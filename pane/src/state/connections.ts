@@ -1,18 +1,19 @@
 /**
- * The document's connected tables and the one the pane is working on. On open, each connection of
- * the chosen brand catches up from the change feed, so copy generated and reviews decided while
- * the pane was closed land in their rows before the person does anything.
+ * The document's connected tables and the one the pane is working on: the one the person used
+ * last (kept per person and brand), else the first. Catching up from the change feed when the
+ * pane opens, and live updates after that, are live.ts's.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { HostTable } from '../host.ts';
 import { loadConnections, removeConnection, saveConnection, type Connection } from '../workflows/connections.ts';
-import { catchUp } from '../workflows/feed.ts';
-import type { PaneServices } from './services.ts';
+import { STORAGE_KEYS, type PaneServices } from './services.ts';
 
 export interface ConnectionsState {
   /** null while loading. */
   connections: Connection[] | null;
   tables: HostTable[];
+  /** The brand's connections whose table is in the document. */
+  available: Connection[];
   active: Connection | null;
   /** Connections whose table is gone from the document. */
   missing: Connection[];
@@ -26,58 +27,55 @@ export interface ConnectionsState {
   update: (connection: Connection) => void;
 }
 
-export function useConnections({ host, client }: PaneServices, brandId: string | null): ConnectionsState {
+export function useConnections({ host }: PaneServices, brandId: string | null): ConnectionsState {
   const [connections, setConnections] = useState<Connection[] | null>(null);
   const [tables, setTables] = useState<HostTable[]>([]);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
+  const lastTableKey = brandId ? `${STORAGE_KEYS.lastTable}.${brandId}` : null;
 
   const refresh = useCallback(async () => {
     try {
-      const [loaded, listed] = await Promise.all([loadConnections(host), host.listTables()]);
+      // The table used last is read with the connections, so the pane never shows the first one in between.
+      const [loaded, listed, last] = await Promise.all([
+        loadConnections(host),
+        host.listTables(),
+        lastTableKey ? host.userStorage.get(lastTableKey).catch(() => null) : Promise.resolve(null),
+      ]);
       setConnections(loaded);
       setTables(listed);
+      if (last) setActiveId((current) => current ?? last);
       setError(undefined);
     } catch (failure) {
       setError(failure);
       setConnections((previous) => previous ?? []);
     }
-  }, [host]);
+  }, [host, lastTableKey]);
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
-
-  // Catch up once per brand per pane open (a ref, so React's double-run effects do not pull twice).
-  const caughtUp = useRef<string | null>(null);
-  useEffect(() => {
-    if (!brandId || !connections || caughtUp.current === brandId) return;
-    caughtUp.current = brandId;
-    const present = new Set(tables.map((table) => table.id));
-    void (async () => {
-      for (const connection of connections) {
-        if (connection.brandId !== brandId || !present.has(connection.tableId)) continue;
-        try {
-          const { connection: next } = await catchUp(host, client, connection);
-          setConnections((previous) => previous?.map((existing) => (existing.tableId === next.tableId ? next : existing)) ?? previous);
-        } catch (failure) {
-          setError(failure);
-        }
-      }
-    })();
-  }, [brandId, connections, tables, host, client]);
 
   const mine = (connections ?? []).filter((connection) => connection.brandId === brandId);
   const present = new Set(tables.map((table) => table.id));
   const available = mine.filter((connection) => present.has(connection.tableId));
   const active = available.find((connection) => connection.tableId === activeId) ?? available[0] ?? null;
 
+  const setActive = useCallback(
+    (tableId: string) => {
+      setActiveId(tableId);
+      // A preference: losing it costs one click on the next open, so a failure is not worth a message.
+      if (lastTableKey) void host.userStorage.set(lastTableKey, tableId).catch(() => undefined);
+    },
+    [host, lastTableKey],
+  );
+
   const connect = useCallback(
     async (connection: Connection) => {
       setConnections(await saveConnection(host, connection));
-      setActiveId(connection.tableId);
+      setActive(connection.tableId);
     },
-    [host],
+    [host, setActive],
   );
   const disconnect = useCallback(
     async (tableId: string) => {
@@ -92,10 +90,11 @@ export function useConnections({ host, client }: PaneServices, brandId: string |
   return {
     connections,
     tables,
+    available,
     active,
     missing: mine.filter((connection) => !present.has(connection.tableId)),
     error,
-    setActive: setActiveId,
+    setActive,
     connect,
     disconnect,
     refresh,

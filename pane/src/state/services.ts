@@ -4,6 +4,7 @@
  */
 import { StoreSyncClient, type TokenStore } from '../api/client.ts';
 import type { Host } from '../host.ts';
+import type { LiveTiming } from '../workflows/live.ts';
 
 export interface PaneServices {
   host: Host;
@@ -11,22 +12,29 @@ export interface PaneServices {
   onSignedOut: (listener: () => void) => () => void;
   /** How often a running generation is polled; tests shorten it. */
   pollIntervalMs: number;
+  /** Live updates' timing (batching, polling fallback, reconnects), when not the defaults. */
+  liveTiming?: Partial<LiveTiming>;
 }
 
 /** Keys in host.userStorage (per person, never in the document). */
 export const STORAGE_KEYS = {
   refreshToken: 'storesync.refreshToken',
   brandId: 'storesync.brandId',
+  /** + `.<brand id>`: the table the person worked on last, made active again on the next open. */
+  lastTable: 'storesync.lastTable',
 } as const;
 
 export interface ServiceOptions {
   host: Host;
   apiBaseUrl: string;
   fetch?: typeof fetch;
+  /** Whether `fetch` can stream (live updates); see `ClientOptions.streaming`. */
+  streaming?: boolean;
   pollIntervalMs?: number;
+  liveTiming?: Partial<LiveTiming>;
 }
 
-export function createServices({ host, apiBaseUrl, fetch, pollIntervalMs = 2_000 }: ServiceOptions): PaneServices {
+export function createServices({ host, apiBaseUrl, fetch, streaming, pollIntervalMs = 2_000, liveTiming }: ServiceOptions): PaneServices {
   const listeners = new Set<() => void>();
   const tokens: TokenStore = {
     loadRefreshToken: () => host.userStorage.get(STORAGE_KEYS.refreshToken),
@@ -37,6 +45,7 @@ export function createServices({ host, apiBaseUrl, fetch, pollIntervalMs = 2_000
     baseUrl: apiBaseUrl,
     tokens,
     ...(fetch ? { fetch } : {}),
+    ...(streaming !== undefined ? { streaming } : {}),
     onSignedOut: () => {
       for (const listener of listeners) listener();
     },
@@ -45,6 +54,7 @@ export function createServices({ host, apiBaseUrl, fetch, pollIntervalMs = 2_000
     host,
     client,
     pollIntervalMs,
+    ...(liveTiming ? { liveTiming } : {}),
     onSignedOut: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

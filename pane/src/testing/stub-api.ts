@@ -1,8 +1,9 @@
 /**
  * An in-memory StoreSync API behind a `fetch` function: enough of the real one (auth with rotating
- * refresh tokens, brands, templates, locations, sync and change feed, batch runs, workflow,
- * similar copy, the one error body) for the pane's tests and its browser demo, with knobs to make
- * it fail the way the real one can (down, expired access tokens, refusals).
+ * refresh tokens, brands, templates, locations, sync and change feed, live events as a stream,
+ * batch runs, workflow, similar copy, the one error body) for the pane's tests and its browser
+ * demo, with knobs to make it fail the way the real one can (down, expired access tokens,
+ * refusals, streams that end or break, a transport that cannot stream).
  *
  * It answers like the API does (shapes from api/src/routes and core/src/sync/contract.ts), but it
  * is a stand-in: browser end-to-end tests against the real API come separately.
@@ -39,6 +40,17 @@ export interface StubCall {
   query: Record<string, string>;
   body: unknown;
   authorization: string | null;
+  /** The `Last-Event-ID` header (event streams). */
+  lastEventId: string | null;
+}
+
+interface OpenStream {
+  brand: string;
+  push(change: ChangeEvent): void;
+  /** Ends the stream as the server does after 15 minutes. */
+  end(): void;
+  /** Breaks it as a lost connection does. */
+  fail(reason: unknown): void;
 }
 
 export interface StubApiOptions {
@@ -67,12 +79,15 @@ export class StubApi {
   similarResults: SimilarCampaign[] = [];
   /** When true, every request fails like a network error. */
   down = false;
+  /** When false, GET /sync/events answers JSON, like something between pane and API that cannot stream. */
+  eventStreams = true;
   completePerPoll: number;
   failGeneration: Set<string>;
 
   private readonly accessTokens = new Map<string, string>();
   private readonly refreshTokens = new Map<string, { userId: string; spent: boolean }>();
   private readonly feed: ChangeEvent[] = [];
+  private readonly streams = new Set<OpenStream>();
   private seq = 0;
   private readonly failures: { match: (call: StubCall) => boolean; status: number; body: unknown; times: number }[] = [];
 
@@ -123,6 +138,26 @@ export class StubApi {
     });
   }
 
+  /** The newest change number of the feed (`'0'` before any change). */
+  get lastSeq(): string {
+    return String(this.seq);
+  }
+
+  /** Event streams open now. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
+  /** Ends every open event stream cleanly, as the API does after 15 minutes. */
+  endStreams(): void {
+    for (const stream of [...this.streams]) stream.end();
+  }
+
+  /** Breaks every open event stream, as a lost connection would. */
+  dropStreams(): void {
+    for (const stream of [...this.streams]) stream.fail(new TypeError('network error'));
+  }
+
   callsTo(path: string | RegExp, method?: string): StubCall[] {
     return this.calls.filter((call) => (typeof path === 'string' ? call.path === path : path.test(call.path)) && (!method || call.method === method));
   }
@@ -149,6 +184,7 @@ export class StubApi {
       query: Object.fromEntries(url.searchParams),
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
       authorization: headers.get('authorization'),
+      lastEventId: headers.get('last-event-id'),
     };
     this.calls.push(call);
     const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.match(call));
@@ -157,7 +193,7 @@ export class StubApi {
       return this.json(failure.status, failure.body);
     }
     try {
-      return this.route(call);
+      return this.route(call, init.signal ?? undefined);
     } catch (error) {
       if (error instanceof StubError) return this.json(error.status, { error: { code: error.code, message: error.message, request_id: 'req-stub', ...error.extra } });
       throw error;
@@ -166,7 +202,7 @@ export class StubApi {
 
   // --- Routes ---------------------------------------------------------------------------------
 
-  private route(call: StubCall): Response {
+  private route(call: StubCall, signal?: AbortSignal): Response {
     const { method, path } = call;
     const body = (call.body ?? {}) as Record<string, unknown>;
     if (method === 'POST' && path === '/auth/token/') return this.signIn(body);
@@ -185,6 +221,7 @@ export class StubApi {
     match = /^\/sync\/(locations|campaigns|templates)\/$/.exec(path);
     if (method === 'POST' && match) return this.sync(user, match[1] as 'locations' | 'campaigns', body);
     if (method === 'GET' && path === '/sync/changes/') return this.changes(user, call.query);
+    if (method === 'GET' && path === '/sync/events/') return this.events(user, call, signal);
     if (method === 'POST' && path === '/campaigns/generate/estimate/') return this.estimate(body);
     if (method === 'POST' && path === '/campaigns/generate/') return this.startRun(body);
     if (method === 'GET' && path === '/campaigns/similar/') return this.json(200, this.similarResults.slice(0, Number(call.query.limit ?? 5)));
@@ -317,10 +354,63 @@ export class StubApi {
     return this.json(200, { brand, changes, next_cursor: last ? last.seq : String(Math.max(since, this.seq)), has_more: latest.size > changes.length });
   }
 
+  /**
+   * GET /sync/events: `event: ready` (with `retry:`), then every change after `Last-Event-ID` (else
+   * `since`, else now) and each new one as it is recorded, as `event: change` with `id:` its seq.
+   */
+  private events(user: StubUser, call: StubCall, signal?: AbortSignal): Response {
+    const brand = this.brandOf(user, call.query.brand);
+    if (!this.eventStreams) return this.json(200, { note: 'a proxy that answered for the stream' });
+    const since = Number(call.lastEventId ?? call.query.since ?? this.seq);
+    const encoder = new TextEncoder();
+    const streams = this.streams;
+    let open: OpenStream | undefined;
+    let closed = false;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        const send = (text: string) => {
+          if (!closed) controller.enqueue(encoder.encode(text));
+        };
+        const stream: OpenStream = {
+          brand,
+          push: (change) => {
+            if (Number(change.seq) <= since || !belongsTo(change, brand)) return;
+            send(`event: change\nid: ${change.seq}\ndata: ${JSON.stringify(change)}\n\n`);
+          },
+          end: () => {
+            if (closed) return;
+            closed = true;
+            streams.delete(stream);
+            controller.close();
+          },
+          fail: (reason) => {
+            if (closed) return;
+            closed = true;
+            streams.delete(stream);
+            controller.error(reason);
+          },
+        };
+        open = stream;
+        streams.add(stream);
+        send(`: StoreSync stub\nevent: ready\nretry: 2000\ndata: ${JSON.stringify({ brand, cursor: String(since) })}\n\n`);
+        for (const change of this.feed) stream.push(change);
+        if (signal?.aborted) stream.fail(signal.reason);
+        signal?.addEventListener('abort', () => stream.fail(signal.reason), { once: true });
+      },
+      cancel: () => {
+        closed = true;
+        if (open) streams.delete(open);
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } });
+  }
+
   private record(entity: 'campaign' | 'location', record: StoredCampaign | StoredLocation): void {
     this.seq += 1;
     const copy = entity === 'campaign' ? { ...(record as StoredCampaign) } : this.locationRecord(record as StoredLocation);
-    this.feed.push({ seq: String(this.seq), entity, id: record.id, row_version: record.row_version, deleted: false, record: copy } as ChangeEvent);
+    const change = { seq: String(this.seq), entity, id: record.id, row_version: record.row_version, deleted: false, record: copy } as ChangeEvent;
+    this.feed.push(change);
+    for (const stream of [...this.streams]) stream.push(change);
   }
 
   private locationRecord(location: StoredLocation): SyncRecordMap['locations'] & { brand: string } {
@@ -442,6 +532,11 @@ export class StubApi {
   private json(status: number, body: unknown): Response {
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   }
+}
+
+function belongsTo(change: ChangeEvent, brand: string): boolean {
+  const record = change.record as { brand?: string } | undefined;
+  return record?.brand === undefined || record.brand === brand;
 }
 
 class StubError extends Error {

@@ -48,3 +48,29 @@ export async function removeConnection(host: Host, tableId: string): Promise<Con
   await host.documentSettings.set(CONNECTIONS_KEY, next);
   return next;
 }
+
+/**
+ * Moves the stored connection's cursor forward (never back), leaving the rest as stored, so a
+ * mapping saved while a catch-up ran is not replaced by the catch-up's older copy. A connection
+ * that is not stored yet is saved whole; one stored since as another kind or brand is left alone.
+ */
+export async function saveCursor(host: Host, connection: Connection): Promise<void> {
+  const all = await loadConnections(host);
+  const stored = all.find((existing) => existing.tableId === connection.tableId);
+  if (!stored) {
+    await host.documentSettings.set(CONNECTIONS_KEY, [...all, connection]);
+    return;
+  }
+  if (stored.kind !== connection.kind || stored.brandId !== connection.brandId || connection.cursor === null) return;
+  if (stored.cursor !== null && !cursorAfter(connection.cursor, stored.cursor)) return;
+  await host.documentSettings.set(
+    CONNECTIONS_KEY,
+    all.map((existing) => (existing === stored ? { ...stored, cursor: connection.cursor } : existing)),
+  );
+}
+
+/** Whether cursor `a` (a change number) is after `b`; junk counts as before everything. */
+export function cursorAfter(a: string, b: string | null): boolean {
+  const value = (cursor: string | null) => (cursor !== null && /^\d{1,30}$/.test(cursor) ? BigInt(cursor) : -1n);
+  return value(a) > value(b);
+}

@@ -1,14 +1,19 @@
 /**
- * Catching up from the change feed: what changed in StoreSync since this table's cursor (copy
- * generated, reviews decided, edits by others) lands in the table's output cells. Runs when the
- * pane opens and while a generation run is in progress. Only outputs and ids are written
- * (`mode: 'results'`), never a cell the person types in, so unsynced edits are never overwritten;
- * the row's StoreSync Version stays too (see `withoutVersion`), so the next sync still merges.
+ * The change feed in the table: what changed in StoreSync since this table's cursor (copy
+ * generated, reviews decided, edits by others) lands in the table's output cells. Two ways in,
+ * one way to the cells:
+ * - {@link catchUp} pulls GET /sync/changes from the table's cursor (when the pane opens, while a
+ *   generation runs, and every few seconds when live updates have to poll);
+ * - live updates (live.ts) receive the same change events from GET /sync/events as they happen.
+ * Both end in {@link applyChanges}: only outputs and ids are written (`planWrites`' default
+ * `mode: 'results'`), never a cell the person types in, so unsynced edits are never overwritten;
+ * the row's StoreSync Version stays too (see `withoutVersion`), so the next sync still merges;
+ * and Sync Error keeps what the last sync said (a conflict stays visible until it is resolved).
  */
-import { SHEET_ENTITY, type SheetKind, type SyncRecordMap, type SyncResult } from '@storesync/core';
+import { SHEET_ENTITY, type ChangeEvent, type SheetKind, type SyncRecordMap, type SyncResult } from '@storesync/core';
 import type { StoreSyncClient } from '../api/client.ts';
 import type { Host } from '../host.ts';
-import { saveConnection, type Connection } from './connections.ts';
+import { cursorAfter, saveCursor, type Connection } from './connections.ts';
 import { withoutVersion, writeResults } from './table.ts';
 
 /** Pages per catch-up; the rest waits for the next one, so opening the pane never hangs on a backlog. */
@@ -21,29 +26,71 @@ export interface CatchUpResult {
   cellsChanged: number;
 }
 
-export async function catchUp<K extends SheetKind>(host: Host, client: StoreSyncClient, connection: Connection & { kind: K }): Promise<CatchUpResult> {
-  // Before a first sync the table has no StoreSync ids, so there is nothing to catch up on.
-  if (connection.cursor === null) return { connection, changed: 0, cellsChanged: 0 };
+/** Whether change number `seq` comes after `cursor` (a `null` cursor is before everything). */
+export const isAfter = cursorAfter;
+
+/** The later of two cursors. */
+export function laterCursor(a: string, b: string | null): string {
+  return isAfter(a, b) || b === null ? a : b;
+}
+
+/**
+ * Writes `changes` (oldest first, all after the connection's cursor) into the table and moves its
+ * cursor to `cursor`, saved in the document. Changes to other kinds of records, and records of
+ * rows that are not in this table, are passed over; a record that changed several times is
+ * written once, as it is in its latest change.
+ */
+export async function applyChanges<K extends SheetKind>(
+  host: Host,
+  connection: Connection & { kind: K },
+  changes: readonly ChangeEvent[],
+  cursor: string,
+): Promise<CatchUpResult> {
   const entity = SHEET_ENTITY[connection.kind];
   const latest = new Map<string, SyncRecordMap[K]>();
-  let cursor: string = connection.cursor;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const answer = await client.changes(connection.brandId, cursor);
-    for (const change of answer.changes) {
-      if (change.entity !== entity) continue;
-      if (change.deleted) latest.delete(change.id);
-      else latest.set(change.id, change.record as SyncRecordMap[K]);
-    }
-    cursor = answer.next_cursor;
-    if (!answer.has_more) break;
+  for (const change of changes) {
+    if (change.entity !== entity) continue;
+    if (change.deleted) latest.delete(change.id);
+    else latest.set(change.id, change.record as SyncRecordMap[K]);
   }
   let cellsChanged = 0;
   if (latest.size > 0) {
     const results = [...latest.values()].map((record) => ({ ref: { id: record.id }, record: withoutVersion(record) })) as SyncResult<K>[];
     // Records of rows that are not in this table are simply unplaced: other tables, other people's rows.
-    cellsChanged = (await writeResults(host, connection.tableId, connection.kind, connection.manual, results)).cellsChanged;
+    cellsChanged = (await writeResults(host, connection.tableId, connection.kind, connection.manual, results, { keepSyncErrors: true })).cellsChanged;
   }
   const next = { ...connection, cursor };
-  if (cursor !== connection.cursor) await saveConnection(host, next);
+  if (cursor !== connection.cursor) await saveCursor(host, next);
   return { connection: next, changed: latest.size, cellsChanged };
+}
+
+export async function catchUp<K extends SheetKind>(host: Host, client: StoreSyncClient, connection: Connection & { kind: K }): Promise<CatchUpResult> {
+  // Before a first sync the table has no StoreSync ids, so there is nothing to catch up on.
+  if (connection.cursor === null) return { connection, changed: 0, cellsChanged: 0 };
+  const changes: ChangeEvent[] = [];
+  let cursor: string = connection.cursor;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const answer = await client.changes(connection.brandId, cursor);
+    changes.push(...answer.changes);
+    cursor = answer.next_cursor;
+    if (!answer.has_more) break;
+  }
+  return applyChanges(host, connection, changes, cursor);
+}
+
+const queues = new WeakMap<Host, Promise<unknown>>();
+
+/**
+ * Runs `task` after every task queued before it for the same host, so catch-ups and live batches
+ * never interleave their read-plan-write rounds, and a cursor is never moved back by a slower,
+ * older pull. A failed task does not stop the ones after it.
+ */
+export function exclusive<T>(host: Host, task: () => Promise<T>): Promise<T> {
+  // The stored tail never rejects, so each task runs whatever happened to the one before.
+  const next = (queues.get(host) ?? Promise.resolve()).then(task);
+  queues.set(
+    host,
+    next.catch(() => undefined),
+  );
+  return next;
 }

@@ -4,6 +4,7 @@
  * person can act between calls, one call at a time with a fresh read and plan in between.
  */
 import {
+  cellText,
   indexRows,
   locateRow,
   mapHeaders,
@@ -11,6 +12,7 @@ import {
   type HeaderMapping,
   type ManualMapping,
   type PlanOptions,
+  type RowProblem,
   type RowRef,
   type Sheet,
   type SheetKind,
@@ -41,6 +43,31 @@ const isEmpty = (plan: WritePlan) => plan.addColumns.length === 0 && plan.calls.
 /** At most this many plan-apply rounds for yielding hosts: each round finishes at least one call. */
 const MAX_ROUNDS = 50;
 
+export interface WriteOptions extends Omit<PlanOptions, 'limits'> {
+  /**
+   * Leave the Sync Error cells as they are. A plan rewrites the Sync Error of every row it writes
+   * a record into (the row's problems, else blank), which suits a sync's own answers; writes that
+   * only show what changed in StoreSync (the change feed) must not wipe a conflict or a problem
+   * the last sync found, since the next sync is what settles them.
+   */
+  keepSyncErrors?: boolean;
+}
+
+/** The rows' Sync Error texts as problems, so a plan writes them back unchanged. */
+function currentSyncErrors(sheet: Sheet, mapping: HeaderMapping): RowProblem[] {
+  const errorColumn = mapping.fields.sync_error;
+  const idColumn = mapping.fields.id;
+  if (errorColumn === undefined || idColumn === undefined) return [];
+  const problems: RowProblem[] = [];
+  sheet.values.forEach((cells, index) => {
+    if (index === 0) return;
+    const message = cellText(cells[errorColumn] ?? null).trim();
+    const id = cellText(cells[idColumn] ?? null).trim();
+    if (message && id) problems.push({ row: index + 1, column: '', message, severity: 'error', ref: { id } });
+  });
+  return problems;
+}
+
 /**
  * Writes server results (or problems) into the table. Plans on a fresh read so rows the person
  * sorted meanwhile still get their own results (the plan finds rows by identity).
@@ -51,12 +78,15 @@ export async function writeResults<K extends SheetKind>(
   kind: K,
   manual: ManualMapping,
   results: readonly SyncResult<K>[],
-  options: Omit<PlanOptions, 'limits'> = {},
+  options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const { timeZone } = await host.getDateSettings();
+  const { keepSyncErrors, ...planOptions } = options;
   const plan = async () => {
     const { sheet, mapping } = await readMapped(host, tableId, kind, manual);
-    return planWrites(sheet, mapping, results, { timeZone, ...options, limits: host.limits });
+    const kept = keepSyncErrors ? currentSyncErrors(sheet, mapping) : [];
+    const problems = [...(planOptions.problems ?? []), ...kept];
+    return planWrites(sheet, mapping, results, { timeZone, ...planOptions, ...(problems.length > 0 ? { problems } : {}), limits: host.limits });
   };
   let current = await plan();
   const unplaced = current.unplaced;
