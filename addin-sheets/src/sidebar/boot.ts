@@ -15,7 +15,16 @@ interface MountOptions {
   host: Host;
   apiBaseUrl: string;
   fetch?: typeof fetch;
+  streaming?: boolean;
+  liveTiming?: { pollMs?: number };
 }
+
+/**
+ * Every request of the sidebar is a UrlFetchApp call counted against the person's daily quota
+ * (20,000 for consumer accounts), and UrlFetchApp cannot stream: the pane polls the change feed,
+ * every 30 s rather than its default 10 s, so an open sidebar costs 120 calls an hour.
+ */
+const SIDEBAR_POLL_MS = 30_000;
 
 interface MountedPane {
   unmount(): void;
@@ -41,7 +50,7 @@ async function start(): Promise<void> {
   let mounted: MountedPane | null = null;
   const mount = () => {
     mounted?.unmount();
-    mounted = pane.mountPane(root, { host, apiBaseUrl: startup.apiBaseUrl, fetch });
+    mounted = pane.mountPane(root, { host, apiBaseUrl: startup.apiBaseUrl, fetch, streaming: false, liveTiming: { pollMs: SIDEBAR_POLL_MS } });
   };
   const bar = createSidebarBar({ element: barElement, call, googleEmail: startup.googleEmail, restartPane: mount });
   host.onSessionChange((signedIn) => bar.showSignedIn(signedIn));

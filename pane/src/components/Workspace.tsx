@@ -21,6 +21,8 @@ const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end' },
   grow: { flexGrow: 1 },
   live: { color: tokens.colorNeutralForeground3, marginTop: `calc(-1 * ${tokens.spacingVerticalS})` },
+  // Sheets' sidebar is 300 px wide: five tabs wrap to a second line rather than run off the edge.
+  tabs: { flexWrap: 'wrap' },
 });
 
 /** One line under the table picker: how changes made elsewhere reach the table. */
@@ -117,7 +119,13 @@ export function Workspace({ brandId }: { brandId: string }) {
       <LiveLine status={live.status} pollMs={services.liveTiming?.pollMs ?? DEFAULT_LIVE_TIMING.pollMs} />
       <ErrorNotice error={connections.error} />
       <ErrorNotice error={live.error} onDismiss={live.clearError} />
-      <TabList selectedValue={current} onTabSelect={(_, data) => setTab(data.value as TabName)} size="small" aria-label="What to do">
+      <TabList
+        className={styles.tabs}
+        selectedValue={current}
+        onTabSelect={(_, data) => setTab(data.value as TabName)}
+        size="small"
+        aria-label="What to do"
+      >
         <Tab value="sync">Sync</Tab>
         {isCampaigns && <Tab value="generate">Generate</Tab>}
         {isCampaigns && <Tab value="review">Review</Tab>}
