@@ -16,7 +16,7 @@
  * what went wrong in words for the person at the sheet. A table that no longer exists (deleted,
  * renamed in a way the host cannot follow) rejects with {@link HostTableMissingError}.
  */
-import type { CellValue, DateSystem, HostLimits, Sheet, WritePlan } from '@storesync/core';
+import type { CellValue, DateSystem, HostLimits, ManualMapping, Sheet, SheetKind, WritePlan } from '@storesync/core';
 
 export type ThemeName = 'light' | 'dark';
 
@@ -152,4 +152,23 @@ export class HostTableMissingError extends Error {
     super(message);
     this.name = 'HostTableMissingError';
   }
+}
+
+/**
+ * A connected table as the pane keeps it in `documentSettings`. Also read by hosts that work
+ * while the pane is closed (the Sheets add-in's background trigger), so it lives with the host contract.
+ */
+export interface Connection {
+  tableId: string;
+  /** The table's name when it was connected, to say which table a stale connection meant. */
+  tableName: string;
+  kind: SheetKind;
+  brandId: string;
+  /** Hand mappings (`rememberMapping`), keyed by normalised header, so moved columns keep them. */
+  manual: ManualMapping;
+  /**
+   * Change-feed cursor: where this table's next catch-up starts. Set by the first sync, then only
+   * moved by catch-ups, so no change made elsewhere in between is skipped.
+   */
+  cursor: string | null;
 }

@@ -17,7 +17,6 @@ import {
   SYNC_MAX_ROWS,
   toSyncRow,
   type ChangeFeedPage,
-  type ManualMapping,
   type PlanOptions,
   type RowProblem,
   type SheetKind,
@@ -27,21 +26,12 @@ import {
   type SyncRowStatus,
   type WritePlan,
 } from '@storesync/core';
+import type { Connection } from '@storesync/pane/host';
 import { apiPath, expectJson } from './http.ts';
 import { authorizedFetch } from './session.ts';
 import { applyWriteCall, readTable, timeZone } from './sheets.ts';
 import { documentStore, readJson, withDocumentLock, writeJson } from './storage.ts';
 
-/** A connected sheet, exactly as the pane stores it (pane/src/workflows/connections.ts). */
-export interface Connection {
-  tableId: string;
-  tableName: string;
-  kind: SheetKind;
-  brandId: string;
-  manual: ManualMapping;
-  /** Change-feed cursor: where this sheet's next catch-up starts. */
-  cursor: string | null;
-}
 
 export const CONNECTIONS_KEY = 'storesync.connections';
 

@@ -10,7 +10,8 @@ import { apiBaseUrl, apiPath, expectJson, normaliseApiUrl } from './http.ts';
 import { authorizedFetch, googleEmail, loadSession } from './session.ts';
 import { getSelectedRows, idColumnOf, readTable, spreadsheet } from './sheets.ts';
 import { API_URL_SETTING, documentStore, withDocumentLock, writeJson } from './storage.ts';
-import { loadConnections, syncTable, type Connection } from './sync-runner.ts';
+import type { Connection } from '@storesync/pane/host';
+import { loadConnections, syncTable } from './sync-runner.ts';
 
 export const MENU_TITLE = 'StoreSync';
 export const SIDEBAR_FILE = 'Sidebar';

@@ -3,23 +3,9 @@
  * column mappings. Kept in the document (host.documentSettings) so whoever opens the workbook
  * next needs no setup; tokens never go here (the document travels).
  */
-import type { ManualMapping, SheetKind } from '@storesync/core';
-import type { Host } from '../host.ts';
+import type { Connection, Host } from '../host.ts';
 
-export interface Connection {
-  tableId: string;
-  /** The table's name when it was connected, to say which table a stale connection meant. */
-  tableName: string;
-  kind: SheetKind;
-  brandId: string;
-  /** Hand mappings (`rememberMapping`), keyed by normalised header, so moved columns keep them. */
-  manual: ManualMapping;
-  /**
-   * Change-feed cursor: where this table's next catch-up starts. Set by the first sync, then only
-   * moved by catch-ups, so no change made elsewhere in between is skipped.
-   */
-  cursor: string | null;
-}
+export type { Connection };
 
 const CONNECTIONS_KEY = 'storesync.connections';
 
