@@ -19,6 +19,10 @@ fail() { echo "[start] $*" >&2; exit 1; }
 log "generating the Prisma client"
 generate_output="$(npm run --silent db:generate 2>&1)" || { echo "$generate_output" >&2; fail "npm run db:generate failed"; }
 
+# The Excel add-in's task pane, which the API serves at /addin/ (a few seconds).
+log "building the Excel add-in's task pane"
+build_output="$(npm run --silent build -w @storesync/addin-excel 2>&1)" || { echo "$build_output" >&2; fail "building the task pane failed"; }
+
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 bash scripts/lib/redis-ping.sh "$REDIS_URL" ||
   fail "Redis is not reachable at $REDIS_URL: start it with 'redis-server --daemonize yes --port 6379 --save \"\" --appendonly no' (or set REDIS_URL)"

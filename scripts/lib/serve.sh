@@ -72,6 +72,7 @@ if [ -n "$ready" ] && [ -z "$stopping" ]; then
   StoreSync is running
     API         ${base_url}/api/v1/
     Swagger UI  ${base_url}/api/docs
+    Approvals   ${base_url}/approvals
     OpenAPI     ${base_url}/api/schema${addin_line}
     Database    $(sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#' <<<"${DATABASE_URL%%\?*}")
 
