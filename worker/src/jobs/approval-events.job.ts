@@ -97,6 +97,11 @@ async function recordEvent(tx: Prisma.TransactionClient, ctx: NotificationContex
   }
   // Decided (or edited) before we got to it: nothing waits for review any more.
   if (step.decision !== 'submitted' || campaign.status !== 'pending_review') return;
+  // Sent back and submitted again before we got to it: the newest submission's event emails.
+  const resubmitted = await tx.approvalStep.count({
+    where: { campaignId: campaign.id, decision: 'submitted', createdAt: { gt: step.createdAt } },
+  });
+  if (resubmitted > 0) return;
   const approvers = await tx.user.findMany({
     where: {
       isActive: true,

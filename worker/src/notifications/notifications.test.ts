@@ -131,6 +131,16 @@ describe('approval-events job', () => {
     expect(await prisma.emailOutbox.count({ where: { dedupeKey: { startsWith: 'review:' } } })).toBe(2);
   });
 
+  it('emails once for a campaign sent back and submitted again before the events were processed', async () => {
+    const campaign = await submitted();
+    const back = await transitionCampaign(prisma, { campaignId: campaign.id, action: 'request_changes', actorId: users.manager.id, comments: 'Shorter' });
+    expect(back.moved).toBe(true);
+    const again = await transitionCampaign(prisma, { campaignId: campaign.id, action: 'submit', actorId: users.author.id, comments: '' });
+    expect(again.moved).toBe(true);
+    const counts = await approvalEvents.handler(fakeJob(), context);
+    expect(counts).toMatchObject({ events: 3, emails: 2 });
+  });
+
   it('writes no review email when the campaign was decided before the event was processed', async () => {
     const campaign = await submitted();
     await transitionCampaign(prisma, { campaignId: campaign.id, action: 'approve', actorId: users.manager.id, comments: '' });
