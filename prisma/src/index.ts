@@ -40,6 +40,7 @@ export {
   lockCampaignsForSync,
   lockLocationsForSync,
   lockTemplatesForSync,
+  serializeSyncs,
   updateCampaigns,
   updateLocations,
   updateTemplates,

@@ -72,8 +72,9 @@ export function updateLocations(db: SqlRunner, rows: (LocationWrite & { id: stri
  * ends. Neither a template's name nor a campaign's store + template is a unique constraint, so two
  * syncs that both found no row for a key would both insert one; serialized, the second finds the
  * first's row. Taken before reading, so the read (a new snapshot) sees what the first committed.
+ * The templates API takes the same lock before it creates or renames a template.
  */
-async function serializeSyncs(db: SqlRunner, scope: 'templates' | 'campaigns', brandId: string) {
+export async function serializeSyncs(db: SqlRunner, scope: 'templates' | 'campaigns', brandId: string) {
   await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`storesync.sync.${scope}:${brandId}`}, 0))`;
 }
 

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { templatePlaceholders } from '@storesync/core';
-import type { CampaignTemplate, Prisma } from '@storesync/db';
+import { templateNameKey, templatePlaceholders } from '@storesync/core';
+import { serializeSyncs, type CampaignTemplate, type Prisma } from '@storesync/db';
 import { assertCanManageBrand, canSeeBrand, templateWhere } from '../../lib/access.ts';
 import { ApiError, ErrorCode, notFound, validationFailed } from '../../lib/errors.ts';
 import { pageWindow, paginated } from '../../lib/pagination.ts';
@@ -67,22 +67,43 @@ export const listTemplatesHandler: RouteHandler<typeof listTemplates, AppBinding
   return c.json(paginated(c, query, count, templates.map(toTemplateJson), env.PUBLIC_URL), 200);
 };
 
+/**
+ * Template names are unique in a brand, compared as sheets compare them (case and spacing
+ * ignored): a Templates sheet and a Campaigns sheet name templates by name. There is no
+ * constraint for that comparison, so the check runs under the lock template syncs take.
+ */
+async function lockAndAssertNameFree(tx: Prisma.TransactionClient, brandId: string, name: string, exceptId?: string) {
+  await serializeSyncs(tx, 'templates', brandId);
+  const others = await tx.campaignTemplate.findMany({
+    where: { brandId, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { name: true },
+  });
+  if (others.some((other) => templateNameKey(other.name) === templateNameKey(name))) {
+    throw new ApiError(ErrorCode.Conflict, `A template named "${name}" already exists in this brand; choose another name`, {
+      details: [{ field: 'name', message: 'already used by another template of this brand (case and spacing ignored)' }],
+    });
+  }
+}
+
 export const createTemplateHandler: RouteHandler<typeof createTemplate, AppBindings> = async (c) => {
   const { prisma } = c.get('deps');
   const user = c.get('user');
   assertCanManageBrand(user);
   const body = c.req.valid('json');
   await assertBrandExistsFor(prisma, user, body.brand);
-  const template = await prisma.campaignTemplate.create({
-    data: {
-      brandId: body.brand,
-      name: body.name,
-      description: body.description,
-      contentTemplate: body.content_template,
-      requiredVariables: body.required_variables,
-      campaignType: body.campaign_type,
-      isActive: body.is_active,
-    },
+  const template = await prisma.$transaction(async (tx) => {
+    await lockAndAssertNameFree(tx, body.brand, body.name);
+    return tx.campaignTemplate.create({
+      data: {
+        brandId: body.brand,
+        name: body.name,
+        description: body.description,
+        contentTemplate: body.content_template,
+        requiredVariables: body.required_variables,
+        campaignType: body.campaign_type,
+        isActive: body.is_active,
+      },
+    });
   });
   return c.json(toTemplateJson(template), 201);
 };
@@ -110,17 +131,22 @@ export const updateTemplateHandler: RouteHandler<typeof updateTemplate, AppBindi
   assertCanManageBrand(user);
   const body = c.req.valid('json');
   const contentChanged = body.content_template !== undefined && body.content_template !== template.contentTemplate;
-  const updated = await prisma.campaignTemplate.update({
-    where: { id: template.id },
-    data: {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.description !== undefined ? { description: body.description } : {}),
-      // Same statement as the content, so the version cannot drift from the text it numbers.
-      ...(contentChanged ? { contentTemplate: body.content_template, version: { increment: 1 } } : {}),
-      ...(body.required_variables !== undefined ? { requiredVariables: body.required_variables } : {}),
-      ...(body.campaign_type !== undefined ? { campaignType: body.campaign_type } : {}),
-      ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
-    },
+  const updated = await prisma.$transaction(async (tx) => {
+    if (body.name !== undefined && templateNameKey(body.name) !== templateNameKey(template.name)) {
+      await lockAndAssertNameFree(tx, template.brandId, body.name, template.id);
+    }
+    return tx.campaignTemplate.update({
+      where: { id: template.id },
+      data: {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        // Same statement as the content, so the version cannot drift from the text it numbers.
+        ...(contentChanged ? { contentTemplate: body.content_template, version: { increment: 1 } } : {}),
+        ...(body.required_variables !== undefined ? { requiredVariables: body.required_variables } : {}),
+        ...(body.campaign_type !== undefined ? { campaignType: body.campaign_type } : {}),
+        ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
+      },
+    });
   });
   return c.json(toTemplateJson(updated), 200);
 };

@@ -128,11 +128,11 @@ describe('POST /api/v1/campaigns/templates', () => {
 
   it('lets admins and the brand’s managers create templates, with defaults', async () => {
     for (const user of [world.users.admin, world.users.brandManager]) {
-      const response = await ctx.request('POST', `${TEMPLATES}/`, { token: user.token, body: newTemplate() });
+      const response = await ctx.request('POST', `${TEMPLATES}/`, { token: user.token, body: newTemplate({ name: `Holiday hours (${user.role})` }) });
       expect(response.status, user.role).toBe(201);
       expect(response.json).toMatchObject({
         brand: world.brand.id,
-        name: 'Holiday hours',
+        name: `Holiday hours (${user.role})`,
         description: '',
         required_variables: ['hours'],
         campaign_type: 'holiday',
@@ -145,6 +145,26 @@ describe('POST /api/v1/campaigns/templates', () => {
       body: { brand: world.brand.id, name: 'Plain', content_template: 'Hello', campaign_type: 'misc', is_active: false },
     });
     expect(minimal.json).toMatchObject({ required_variables: [], is_active: false });
+  });
+
+  it('refuses a name the brand already uses, as sheets compare names (case and spacing ignored), also on rename', async () => {
+    const token = world.users.brandManager.token;
+    const first = await ctx.request('POST', TEMPLATES, { token, body: newTemplate({ name: 'Winter  Sale' }) });
+    expect(first.status).toBe(201);
+    const twin = await ctx.request('POST', TEMPLATES, { token, body: newTemplate({ name: 'winter sale' }) });
+    expect(twin.status).toBe(409);
+    expect(twin.json.error.details).toEqual([{ field: 'name', message: 'already used by another template of this brand (case and spacing ignored)' }]);
+    const otherBrand = await ctx.request('POST', TEMPLATES, {
+      token: world.users.otherBrandManager.token,
+      body: newTemplate({ brand: world.otherBrand.id, name: 'Winter sale' }),
+    });
+    expect(otherBrand.status).toBe(201);
+
+    const second = await ctx.request('POST', TEMPLATES, { token, body: newTemplate({ name: 'Spring sale' }) });
+    const rename = await ctx.request('PATCH', `${TEMPLATES}/${second.json.id}/`, { token, body: { name: 'WINTER SALE' } });
+    expect(rename.status).toBe(409);
+    const recase = await ctx.request('PATCH', `${TEMPLATES}/${first.json.id}/`, { token, body: { name: 'Winter sale' } });
+    expect(recase.status).toBe(200);
   });
 
   it('refuses location managers and viewers with 403, and unknown or foreign brands as a brand problem', async () => {
