@@ -41,6 +41,7 @@ export {
   lockLocationsForSync,
   lockTemplatesForSync,
   serializeSyncs,
+  compactSyncChanges,
   updateCampaigns,
   updateLocations,
   updateTemplates,

@@ -301,3 +301,22 @@ export function changedEntities(db: SqlRunner, brandId: string, since: bigint, l
     ORDER BY seq
     LIMIT ${limit}`;
 }
+
+/**
+ * Deletes change rows that a newer change of the same entity supersedes and that are older than
+ * `before`, at most `limit` per call. The feed shows each entity at its newest change, so it is
+ * unaffected; what goes is the base of three-way merges for sheets that have not synced since
+ * `before` (their rows then come back as conflicts wherever they differ, never as overwrites).
+ * The newest row of every entity, deletions included, is kept.
+ */
+export async function compactSyncChanges(db: SqlRunner, before: Date, limit: number): Promise<number> {
+  return db.$executeRaw`
+    DELETE FROM sync_changes
+    WHERE seq IN (
+      SELECT c.seq FROM sync_changes c
+      WHERE c.changed_at < ${before}
+        AND EXISTS (SELECT 1 FROM sync_changes newer WHERE newer.entity_id = c.entity_id AND newer.seq > c.seq)
+      ORDER BY c.seq
+      LIMIT ${limit}
+    )`;
+}

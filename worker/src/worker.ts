@@ -4,6 +4,7 @@
  */
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import * as campaignLifecycle from './jobs/campaign-lifecycle.job.ts';
+import * as compactSyncChanges from './jobs/compact-sync-changes.job.ts';
 import type { JobContext } from './jobs/context.ts';
 import * as generateContent from './jobs/generate-content.job.ts';
 import { ProviderError } from './providers/types.ts';
@@ -13,6 +14,7 @@ import { createRateLimiter, type RateLimiter, type RateLimits } from './rate-lim
 
 export const LIFECYCLE_QUEUE = 'lifecycle';
 const LIFECYCLE_EVERY_MS = 60_000;
+const COMPACTION_EVERY_MS = 24 * 3_600_000;
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -149,7 +151,22 @@ export async function startLifecycleWorker(options: Omit<WorkerOptions, 'concurr
     { every: LIFECYCLE_EVERY_MS },
     { name: campaignLifecycle.name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
-  const worker = new Worker(LIFECYCLE_QUEUE, (job: Job) => campaignLifecycle.handler(job, context), {
+  // Housekeeping shares the queue: it is rare and short, and needs no worker of its own.
+  await queue.upsertJobScheduler(
+    compactSyncChanges.name,
+    { every: COMPACTION_EVERY_MS },
+    { name: compactSyncChanges.name, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } },
+  );
+  const handlers: Record<string, (job: Job) => Promise<unknown>> = {
+    [campaignLifecycle.name]: (job) => campaignLifecycle.handler(job, context),
+    [compactSyncChanges.name]: (job) => compactSyncChanges.handler(job, context),
+  };
+  const handleJob = (job: Job) => {
+    const handle = handlers[job.name];
+    if (!handle) throw new Error(`No handler for job "${job.name}" on the ${LIFECYCLE_QUEUE} queue`);
+    return handle(job);
+  };
+  const worker = new Worker(LIFECYCLE_QUEUE, handleJob, {
     connection: options.connection,
     prefix,
     concurrency: 1,

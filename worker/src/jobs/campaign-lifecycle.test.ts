@@ -78,7 +78,7 @@ describe('campaign-lifecycle job', () => {
 });
 
 describe('startLifecycleWorker', () => {
-  it('keeps one every-minute schedule however many workers start', async () => {
+  it('keeps one every-minute schedule (and one daily compaction) however many workers start', async () => {
     const prefix = `lifecycle-test-${randomUUID().slice(0, 8)}`;
     const connection = redisConnectionOptions(inject('redisUrl'));
     const first = await startLifecycleWorker({ connection, prefix, context });
@@ -86,8 +86,10 @@ describe('startLifecycleWorker', () => {
     const queue = new Queue(LIFECYCLE_QUEUE, { connection, prefix });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers).toHaveLength(1);
-      expect(schedulers[0]).toMatchObject({ name: 'campaign-lifecycle', every: 60_000 });
+      expect(schedulers).toHaveLength(2);
+      const byName = Object.fromEntries(schedulers.map((scheduler) => [scheduler.name, scheduler]));
+      expect(byName['campaign-lifecycle']).toMatchObject({ every: 60_000 });
+      expect(byName['compact-sync-changes']).toMatchObject({ every: 24 * 3_600_000 });
     } finally {
       await Promise.all([first.close(), second.close()]);
       await queue.obliterate({ force: true });
