@@ -137,6 +137,7 @@ describe('the pane', () => {
 
     await user.click(screen.getByRole('button', { name: 'Retry failed (1)' }));
     expect(await screen.findByText(/Finished: 3 done, 0 failed of 3/, undefined, { timeout: 3000 })).toBeTruthy();
+    expect(await screen.findByText(/copy by offline storesync-offline-1/)).toBeTruthy();
     await waitFor(() => expect(column(world.host, 'campaigns', 'Generated Content')[3]).toBe('Airport: Seasonal sale — generated copy'));
   });
 

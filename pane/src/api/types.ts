@@ -112,6 +112,8 @@ export interface GenerationRun {
   cancelled: number;
   tokens: TokenCounts;
   cost_usd: number;
+  /** Which provider and model wrote the usable copy so far (`offline`: no OpenAI key configured). */
+  written_by: { provider: string; model: string; versions: number }[];
   estimated_seconds_left: number | null;
 }
 

@@ -30,6 +30,12 @@ function EstimateView({ estimate, unsynced }: { estimate: RunEstimate; unsynced:
   );
 }
 
+/** Which model wrote the copy, as people need to know before they review it. */
+function writers(run: GenerationRun): string {
+  if (run.written_by.length === 0) return '';
+  return ` · copy by ${run.written_by.map((writer) => `${writer.provider} ${writer.model}`).join(', ')}`;
+}
+
 function RunView({ run }: { run: GenerationRun }) {
   const toDo = run.total - run.skipped;
   const finished = run.done + run.failed + run.cancelled;
@@ -37,7 +43,7 @@ function RunView({ run }: { run: GenerationRun }) {
   return (
     <Field
       label={`${status}: ${run.done} done, ${run.failed} failed${run.cancelled ? `, ${run.cancelled} cancelled` : ''} of ${toDo}`}
-      hint={run.status === 'running' && run.estimated_seconds_left !== null ? `About ${duration(run.estimated_seconds_left)} left` : `${run.tokens.total.toLocaleString('en-US')} tokens, ${money(run.cost_usd)}`}
+      hint={run.status === 'running' && run.estimated_seconds_left !== null ? `About ${duration(run.estimated_seconds_left)} left` : `${run.tokens.total.toLocaleString('en-US')} tokens, ${money(run.cost_usd)}${writers(run)}`}
       validationState={run.failed > 0 ? 'warning' : 'none'}
     >
       <ProgressBar value={toDo === 0 ? 1 : finished / toDo} aria-label="Generation progress" />

@@ -28,7 +28,7 @@ interface StubUser extends User {
 type StoredCampaign = CampaignDetail & { row_version: number; location: string; template: string };
 type StoredLocation = Location & { row_version: number; address?: Record<string, string>; attributes?: Record<string, unknown>; is_active: boolean };
 
-interface StoredRun extends GenerationRun {
+interface StoredRun extends Omit<GenerationRun, 'written_by'> {
   brand: string;
   pending: string[];
   failedIds: string[];
@@ -494,7 +494,11 @@ export class StubApi {
 
   private runJson(run: StoredRun): GenerationRun {
     const { pending: _pending, failedIds: _failed, brand: _brand, ...json } = run;
-    return { ...json, estimated_seconds_left: run.status === 'running' ? run.estimated_seconds_left : null };
+    return {
+      ...json,
+      written_by: run.done > 0 ? [{ provider: 'offline', model: 'storesync-offline-1', versions: run.done }] : [],
+      estimated_seconds_left: run.status === 'running' ? run.estimated_seconds_left : null,
+    };
   }
 
   private transition(campaign: StoredCampaign, action: WorkflowAction, body: Record<string, unknown>): Response {

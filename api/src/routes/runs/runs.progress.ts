@@ -36,10 +36,12 @@ export interface RunProgress {
   lastFinishedAt: Date | null;
   tokens: { prompt: number; completion: number; embedding: number };
   costUsd: number;
+  /** Which provider and model wrote the run's usable copy, with how many versions each. */
+  writtenBy: { provider: string; model: string; versions: number }[];
 }
 
 export async function readProgress(prisma: PrismaClient, run: GenerationRunRow): Promise<RunProgress> {
-  const [groups, spent, started] = await Promise.all([
+  const [groups, spent, started, writers] = await Promise.all([
     prisma.$queryRaw<{ status: GenerationJobStatus; items: number; finished_since_queued: number; last_finished_at: Date | null }[]>`
       SELECT status::text AS status,
              count(*)::int AS items,
@@ -52,6 +54,12 @@ export async function readProgress(prisma: PrismaClient, run: GenerationRunRow):
       _sum: { promptTokens: true, completionTokens: true, embeddingTokens: true, costUsd: true },
     }),
     prisma.generationJob.aggregate({ where: { runId: run.id }, _min: { startedAt: true } }),
+    prisma.campaignContentVersion.groupBy({
+      by: ['provider', 'model'],
+      where: { generationJob: { runId: run.id }, status: 'ok' },
+      _count: { _all: true },
+      orderBy: [{ provider: 'asc' }, { model: 'asc' }],
+    }),
   ]);
   const counts: Record<GenerationJobStatus, number> = { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 0 };
   let finishedSinceQueued = 0;
@@ -72,6 +80,7 @@ export async function readProgress(prisma: PrismaClient, run: GenerationRunRow):
       embedding: spent._sum.embeddingTokens ?? 0,
     },
     costUsd: spent._sum.costUsd?.toNumber() ?? 0,
+    writtenBy: writers.map((writer) => ({ provider: writer.provider, model: writer.model, versions: writer._count._all })),
   };
 }
 

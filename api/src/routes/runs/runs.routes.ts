@@ -74,6 +74,9 @@ export const RunSchema = z
     cancelled: count,
     tokens: TokensSchema.openapi({ description: 'Spent so far, every attempt included' }),
     cost_usd: z.number(),
+    written_by: z
+      .array(z.object({ provider: z.string().openapi({ example: 'openai' }), model: z.string().openapi({ example: 'gpt-4o-mini' }), versions: count }))
+      .openapi({ description: 'Which provider and model wrote the usable copy so far (offline: the built-in provider without OPENAI_API_KEY)' }),
     created_at: z.string().datetime(),
     started_at: z.string().datetime().nullable().openapi({ description: 'When the first job started' }),
     finished_at: z.string().datetime().nullable(),

@@ -35,6 +35,7 @@ export function toRunJson(run: GenerationRunRow, progress: RunProgress, now = ne
     cancelled: counts.cancelled,
     tokens: { ...tokens, total: tokens.prompt + tokens.completion + tokens.embedding },
     cost_usd: Math.round(progress.costUsd * 1e6) / 1e6,
+    written_by: progress.writtenBy,
     created_at: run.createdAt.toISOString(),
     started_at: progress.firstStartedAt?.toISOString() ?? null,
     finished_at: run.finishedAt?.toISOString() ?? null,

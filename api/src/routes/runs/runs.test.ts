@@ -116,6 +116,8 @@ describe('POST /api/v1/campaigns/generate', () => {
     expect(run.tokens).toMatchObject({ prompt: expect.any(Number), completion: expect.any(Number) });
     expect((run.tokens as { total: number }).total).toBeGreaterThan(0);
     expect(run.cost_usd).toBeGreaterThan(0);
+    expect(run.written_by).toEqual([{ provider: 'offline', model: expect.any(String), versions: 4 }]);
+    expect(started.json.written_by).toEqual([]);
     expect(Date.parse(run.finished_at as string)).toBeGreaterThanOrEqual(Date.parse(run.started_at as string));
 
     for (const campaign of [...drafts, rejected]) {
