@@ -5,6 +5,7 @@ import { createGenerationQueue, redisConnectionOptions } from '@storesync/worker
 import type { Logger } from 'pino';
 import type { Env } from './env.ts';
 import { connectRedis } from './lib/redis.ts';
+import { closeImportPool } from './routes/bulk-import/import-pool.ts';
 import type { AppDeps } from './lib/types.ts';
 
 export interface ServiceOptions {
@@ -34,7 +35,7 @@ export async function createAppDeps(env: Env, options: ServiceOptions): Promise<
     embeddings,
     changeNotifier,
     close: async () => {
-      await Promise.allSettled([prisma.$disconnect(), redis.quit(), generationQueue.close(), changeNotifier.close()]);
+      await Promise.allSettled([prisma.$disconnect(), redis.quit(), generationQueue.close(), changeNotifier.close(), closeImportPool()]);
     },
   };
 }

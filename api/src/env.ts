@@ -36,6 +36,9 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Sync requests (up to 10,000 rows) and file imports carry whole sheets. */
   BULK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  /** Bulk import: worker threads that parse files and write result files, and imports that may wait for one (more: 503). */
+  BULK_IMPORT_THREADS: z.coerce.number().int().min(1).max(32).default(1),
+  BULK_IMPORT_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
   /** The embedding provider for similarity search must match the worker's. */
   ...providerEnvShape,
   ...priceEnvShape,

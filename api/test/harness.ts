@@ -19,6 +19,7 @@ import { signAccessToken } from '../src/lib/auth/access-tokens.ts';
 import { hashPassword } from '@storesync/core/passwords';
 import { connectRedis } from '../src/lib/redis.ts';
 import { accessTokenConfig } from '../src/middleware/auth.ts';
+import { closeImportPool } from '../src/routes/bulk-import/import-pool.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -84,6 +85,7 @@ export class TestContext {
     await this.generationQueue.obliterate({ force: true });
     await this.generationQueue.close();
     await this.changeNotifier.close();
+    await closeImportPool();
     await this.redis.quit();
     await this.prisma.$disconnect();
     await this.database.drop();

@@ -5,9 +5,11 @@ import { ApiError, ErrorCode, validationFailed } from '../../lib/errors.ts';
 import type { AppBindings } from '../../lib/types.ts';
 import { findVisibleBrand } from '../brands/brands.handlers.ts';
 import type { bulkImport, downloadResult } from './bulk-import.routes.ts';
-import { HeaderProblems, runImport } from './importer.ts';
+import { referenceData, syncImportRows } from './importer.ts';
+import { ImportPoolBusy, ImportRejected, ImportWorkerFailed, importPool } from './import-pool.ts';
+import type { WorkerAnswer } from './import-protocol.ts';
 import { loadResult, saveResult } from './result-store.ts';
-import { detectFormat, FileProblem, readCsv, readXlsx, writeCsv, writeXlsx, type SheetFile } from './sheet-files.ts';
+import type { SheetFile } from './sheet-files.ts';
 
 const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -44,28 +46,44 @@ export const bulkImportHandler: RouteHandler<typeof bulkImport, AppBindings> = a
 
   const upload = form.file as Blob & { name?: string };
   const filename = upload.name?.trim() || 'upload';
-  const bytes = new Uint8Array(await upload.arrayBuffer());
-  let file: SheetFile;
-  let outcome: Awaited<ReturnType<typeof runImport>>;
+  const dryRun = form.dry_run ?? false;
+  // Parsing, reading rows and writing the result file run in a worker thread; the database part
+  // (reference data, the sync) runs here when the worker asks for it.
+  const pool = importPool({ size: env.BULK_IMPORT_THREADS, maxQueue: env.BULK_IMPORT_QUEUE });
+  let outcome: WorkerAnswer;
   try {
-    const format = detectFormat(bytes, filename);
-    file = format === 'xlsx' ? await readXlsx(bytes, { preferredSheet: form.kind }) : readCsv(bytes, filename);
-    outcome = await runImport({ prisma, user, brandId: brand.id, kind: form.kind, file, dryRun: form.dry_run ?? false, timeZone });
+    outcome = await pool.run({
+      bytes: await upload.arrayBuffer(),
+      filename,
+      ...(form.kind ? { kind: form.kind } : {}),
+      dryRun,
+      timeZone,
+      reference: () => referenceData(prisma, user, brand.id),
+      sync: (kind, payloads) => syncImportRows(prisma, user, brand.id, kind, dryRun, payloads),
+    });
   } catch (error) {
-    if (error instanceof FileProblem) throw fileProblem(error.message);
-    if (error instanceof HeaderProblems) {
+    if (error instanceof ImportRejected) {
+      const { failure } = error;
+      if (failure.kind === 'file') throw fileProblem(failure.message);
       throw validationFailed(
-        error.problems.map((problem) => ({ field: 'file', message: describeProblem(problem) })),
-        error.message,
+        failure.problems.map((problem) => ({ field: 'file', message: describeProblem(problem) })),
+        failure.message,
       );
+    }
+    if (error instanceof ImportPoolBusy) {
+      throw new ApiError(ErrorCode.Unavailable, 'StoreSync is busy importing other files; retry in a few seconds', {
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      });
+    }
+    if (error instanceof ImportWorkerFailed) {
+      c.get('logger').error({ err: error }, 'bulk import: worker failed');
+      throw new ApiError(ErrorCode.Internal, 'StoreSync could not process the file (its import worker failed); quote the request id when reporting it');
     }
     throw error;
   }
 
-  const body =
-    file.format === 'xlsx'
-      ? await writeXlsx(outcome.resultSheet, { sheetName: file.sheetName, dateSystem: file.dateSystem, columns: outcome.columns })
-      : writeCsv(outcome.resultSheet, { delimiter: file.delimiter ?? ',', sepLine: file.sepLine ?? false });
+  const file = outcome.file;
+  const body = Buffer.from(outcome.body);
   const name = resultFilename(filename, file.format);
   const contentType = CONTENT_TYPES[file.format];
   const saved = await saveResult(
@@ -79,7 +97,7 @@ export const bulkImportHandler: RouteHandler<typeof bulkImport, AppBindings> = a
     {
       brand: brand.id,
       kind: outcome.kind,
-      dry_run: form.dry_run ?? false,
+      dry_run: dryRun,
       file: { name: filename, format: file.format, sheet: file.sheetName, rows: outcome.results.length },
       counts: outcome.counts,
       results: outcome.results,

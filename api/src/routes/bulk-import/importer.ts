@@ -19,6 +19,7 @@ import {
   SAFE_PREFIX,
   safeCellText,
   toCellWrite,
+  toSyncRow,
   type CellValue,
   type HeaderMapping,
   type ManualMapping,
@@ -26,8 +27,10 @@ import {
   type RecordMap,
   type RowProblem,
   type Sheet,
+  type SheetKind,
   type SyncFieldConflict,
   type SyncResult,
+  type SyncRowMap,
   type SyncRowStatus,
 } from '@storesync/core';
 import type { PrismaClient } from '@storesync/db';
@@ -127,18 +130,6 @@ export interface ImportOutcome {
   columns: { width?: number; hidden?: boolean; wrap?: boolean }[];
 }
 
-export interface ImportRequest {
-  prisma: PrismaClient;
-  user: AuthUser;
-  brandId: string;
-  kind?: ImportKind;
-  file: SheetFile;
-  dryRun: boolean;
-  /** IANA zone for dates without an offset (campaign start and end) and Last Synced. */
-  timeZone: string;
-  now?: Date;
-}
-
 function problemJson(problem: RowProblem): ProblemJson {
   return {
     row: problem.row,
@@ -183,7 +174,7 @@ function columnOfField(mapping: HeaderMapping, field: string | undefined): strin
   return undefined;
 }
 
-async function referenceData(prisma: PrismaClient, user: AuthUser, brandId: string): Promise<Pick<ReadOptions, 'templates' | 'locations'>> {
+export async function referenceData(prisma: PrismaClient, user: AuthUser, brandId: string): Promise<ReferenceData> {
   const [templates, locations] = await Promise.all([
     prisma.campaignTemplate.findMany({ where: { brandId }, select: { id: true, name: true, requiredVariables: true, isActive: true } }),
     prisma.location.findMany({ where: { AND: [{ brandId }, locationWhere(user)] }, select: { id: true, storeNumber: true } }),
@@ -216,35 +207,81 @@ function protectCells(values: CellValue[][]): CellValue[][] {
   );
 }
 
-export async function runImport(request: ImportRequest): Promise<ImportOutcome> {
-  const { file, prisma, user, brandId, dryRun, timeZone } = request;
-  const sheet = file.sheet;
-  const header = sheet.values[0] ?? [];
+/** The sheet's kind and header mapping (no database): a whole-file problem throws. */
+export interface PreparedImport {
+  kind: ImportKind;
+  mapping: HeaderMapping;
+}
+
+export function prepareImport(file: SheetFile, asked: ImportKind | undefined): PreparedImport {
+  const header = file.sheet.values[0] ?? [];
   if (header.every((cell) => cell === null || cell === '')) {
     throw new FileProblem('Row 1 is empty; StoreSync reads the column headers from row 1 (for example Store #, Name, City) and the rows below it');
   }
-  const kind = resolveKind(header, request.kind);
+  const kind = resolveKind(header, asked);
   const mapping = mapHeaders(header, kind, MANUAL);
   if (mapping.problems.some((problem) => problem.severity === 'error')) {
     throw new HeaderProblems(mapping.problems.filter((problem) => problem.severity === 'error'));
   }
+  return { kind, mapping };
+}
 
-  const reference = kind === 'campaigns' ? await referenceData(prisma, user, brandId) : {};
-  const read = readRows(sheet, mapping, { ...reference, dateSystem: file.dateSystem, timeZone });
+/** What the brand's reference data gives readRows (campaigns: templates and the stores the user sees). */
+export type ReferenceData = Pick<ReadOptions, 'templates' | 'locations'>;
+
+export interface ReadImport {
+  read: ReturnType<typeof readRows>;
+  dataRows: number[];
+  /** The rows to send to the sync engine, in order (index = position in `read.rows`). */
+  payloads: SyncRowMap[SheetKind][];
+}
+
+/** Every row read and checked with the engine (no database: reference data is passed in). */
+export function readImportRows(file: SheetFile, prepared: PreparedImport, reference: ReferenceData, timeZone: string): ReadImport {
+  const sheet = file.sheet;
+  const read = readRows(sheet, prepared.mapping, { ...reference, dateSystem: file.dateSystem, timeZone });
   const skipped = new Set(read.skipped);
   const dataRows: number[] = [];
   for (let row = 2; row <= sheet.values.length; row += 1) if (!skipped.has(row)) dataRows.push(row);
   if (dataRows.length === 0) throw new FileProblem('The sheet has headers but no rows below them; fill in at least one row');
+  // The hidden StoreSync Version of a result file uploaded again: fields changed in StoreSync since
+  // that file was made come back as conflicts instead of being overwritten (as in the add-ins).
+  const payloads = read.rows.map(toSyncRow);
+  return { read, dataRows, payloads };
+}
 
+/** What the sync engine answered (absent when no row was sent). */
+export type SyncAnswer = Pick<SyncOutcome<SyncedRecord>, 'results' | 'cursor'>;
+
+/** The database part: the rows through the sync engine of their kind (a dry run rolls back). */
+export async function syncImportRows(
+  prisma: PrismaClient,
+  user: AuthUser,
+  brandId: string,
+  kind: ImportKind,
+  dryRun: boolean,
+  payloads: unknown[],
+): Promise<SyncAnswer> {
+  const outcome = await syncRows(kind, dryRun ? rollingBack(prisma) : prisma, user, brandId, payloads);
+  return { results: outcome.results, cursor: outcome.cursor };
+}
+
+/** The answer and the result sheet from the rows read and the sync engine's answer (no database). */
+export function finishImport(
+  file: SheetFile,
+  prepared: PreparedImport,
+  rows: ReadImport,
+  outcome: SyncAnswer | undefined,
+  options: { dryRun: boolean; timeZone: string; now?: Date },
+): ImportOutcome {
+  const { kind, mapping } = prepared;
+  const { read, dataRows } = rows;
+  const { dryRun, timeZone } = options;
+  const sheet = file.sheet;
   const problemsByRow = new Map<number, RowProblem[]>();
   for (const problem of read.problems) {
     if (problem.row > 1) problemsByRow.set(problem.row, [...(problemsByRow.get(problem.row) ?? []), problem]);
   }
-
-  // The hidden StoreSync Version of a result file uploaded again: fields changed in StoreSync since
-  // that file was made come back as conflicts instead of being overwritten (as in the add-ins).
-  const payloads = read.rows.map((row) => ({ ...row.payload, ref: row.ref, id: row.id, row_version: row.rowVersion, blank_extras: row.blankExtras }));
-  const outcome = payloads.length > 0 ? await syncRows(kind, dryRun ? rollingBack(prisma) : prisma, user, brandId, payloads) : undefined;
   const answers = new Map((outcome?.results ?? []).map((result) => [result.index, result]));
   const sentAt = new Map(read.rows.map((row, index) => [row.row, { parsed: row, answer: answers.get(index) }]));
 
@@ -316,7 +353,7 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
     limits: { ...EXCEL_LIMITS, dateSystem: file.dateSystem, maxRequestBytes: 1024 * 1024 * 1024 },
     problems: [...read.problems, ...conflictProblems],
     timeZone,
-    ...(request.now ? { now: request.now } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const applied = applyWritePlan(withStatus, plan);
   const values = applied.values;
