@@ -35,6 +35,7 @@ import {
   type SyncResult,
   type WritePlan,
 } from '@storesync/core';
+import { seededRandom } from '@storesync/db/testing';
 import { createExcelHost } from '../addin-excel/src/host/index.ts';
 import { fakeOffice, FakeWorkbook, type SyncPayload } from '../addin-excel/test/fake-excel.ts';
 
@@ -54,18 +55,6 @@ function readConfig() {
   return { rows, copy };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TEMPLATES = ['Seasonal Sale', 'Grand Opening', 'Holiday Hours', 'Clearance Event', 'Loyalty Week'];
 const SALE_TYPES = ['spring', 'clearance', 'flash', 'weekend', 'members only'];
 const WORDS = 'fresh savings neighbourhood store weekend deals local favourites visit today limited offer friendly staff new arrivals family value quality every aisle seasonal picks'.split(' ');
@@ -75,7 +64,7 @@ function campaignTable(rows: number): { values: (string | number)[][]; formats: 
   const header = ['Store #', 'Store Name', 'Template', 'Sale Type', 'Discount', 'Start Date', 'End Date', 'Notes'];
   const values: (string | number)[][] = [header];
   const formats: string[][] = [header.map(() => 'General')];
-  const next = random(5);
+  const next = seededRandom(5);
   for (let index = 0; index < rows; index += 1) {
     const store = Math.floor(index / TEMPLATES.length) + 1;
     const start = 46_150 + Math.floor(next() * 120);
@@ -100,7 +89,7 @@ function uuid(n: number): string {
 
 /** About `length` characters of marketing copy for one row. */
 function copyFor(index: number, length: number): string {
-  const next = random(index + 1);
+  const next = seededRandom(index + 1);
   let text = `Row ${index + 1}:`;
   while (text.length < length) text += ` ${WORDS[Math.floor(next() * WORDS.length)]}`;
   return `${text.slice(0, length - 1)}.`;

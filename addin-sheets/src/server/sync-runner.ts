@@ -12,15 +12,15 @@ import {
   mapHeaders,
   planWrites,
   readRows,
-  SHEET_ENTITY,
+  feedResults,
   SHEETS_LIMITS,
   SYNC_MAX_ROWS,
   toSyncRow,
+  withoutVersion,
   type ChangeFeedPage,
   type PlanOptions,
   type RowProblem,
   type SheetKind,
-  type SyncRecordMap,
   type SyncResponse,
   type SyncResult,
   type SyncRowStatus,
@@ -55,12 +55,6 @@ export function saveCursor(tableId: string, cursor: string): void {
     const next = (stored as unknown[]).map((entry): unknown => (isConnection(entry) && entry.tableId === tableId ? { ...entry, cursor } : entry));
     writeJson(documentStore(), CONNECTIONS_KEY, next);
   });
-}
-
-/** A record without its row_version: for writes that show server state but leave inputs alone (see pane/src/workflows/table.ts). */
-export function withoutVersion<R extends { row_version?: number }>(record: R): Omit<R, 'row_version'> {
-  const { row_version: _version, ...rest } = record;
-  return rest;
 }
 
 export interface WriteOutcome {
@@ -148,18 +142,8 @@ export interface FeedPageOutcome {
  * cursor saved, so a run stopped after any page resumes exactly after it.
  */
 export function applyFeedPage<K extends SheetKind>(connection: Connection & { kind: K; cursor: string }, page: ChangeFeedPage): FeedPageOutcome {
-  const entity = SHEET_ENTITY[connection.kind];
-  const latest = new Map<string, SyncRecordMap[K]>();
-  for (const change of page.changes) {
-    if (change.entity !== entity) continue;
-    if (change.deleted) latest.delete(change.id);
-    else latest.set(change.id, change.record as SyncRecordMap[K]);
-  }
-  let cellsChanged = 0;
-  if (latest.size > 0) {
-    const results = [...latest.values()].map((record) => ({ ref: { id: record.id }, record: withoutVersion(record) })) as SyncResult<K>[];
-    cellsChanged = writeResults(connection, results).cellsChanged;
-  }
+  const results = feedResults(connection.kind, page.changes);
+  const cellsChanged = results.length > 0 ? writeResults(connection, results).cellsChanged : 0;
   if (page.next_cursor !== connection.cursor) saveCursor(connection.tableId, page.next_cursor);
-  return { next: page.next_cursor, hasMore: page.has_more, changed: latest.size, cellsChanged };
+  return { next: page.next_cursor, hasMore: page.has_more, changed: results.length, cellsChanged };
 }

@@ -10,6 +10,7 @@
  */
 import type { CampaignPayload, LocationPayload, ParsedRow, TemplatePayload } from './rows.ts';
 import type { CampaignRecord, LocationRecord, TemplateRecord } from './records.ts';
+import type { SyncResult } from './plan.ts';
 import type { RowRef, SheetKind } from './types.ts';
 
 /** Rows per sync request; larger sheets are sent in several requests. */
@@ -126,4 +127,31 @@ export interface ChangeFeedPage {
   /** Pass as `since` next time (also when `changes` is empty). */
   next_cursor: string;
   has_more: boolean;
+}
+
+/**
+ * A record without its `row_version`, for writes that only show server state (change feed,
+ * workflow answers, conflicts). The hidden StoreSync Version cell says which server version the
+ * row's INPUT cells match; those writes leave the inputs alone, so moving the version on would
+ * make the next sync take the stale inputs for fresh edits and overwrite changes made elsewhere.
+ */
+export function withoutVersion<R extends { row_version?: number }>(record: R): Omit<R, 'row_version'> {
+  const { row_version: _version, ...rest } = record;
+  return rest;
+}
+
+/**
+ * What a run of change-feed events writes into a sheet of `kind`: each entity of that kind once,
+ * as its newest change left it (deleted ones dropped), found by its StoreSync ID, without its
+ * row_version (see {@link withoutVersion}). Used by every host's catch-up.
+ */
+export function feedResults<K extends SheetKind>(kind: K, changes: readonly ChangeEvent[]): SyncResult<K>[] {
+  const entity = SHEET_ENTITY[kind];
+  const latest = new Map<string, SyncRecordMap[K]>();
+  for (const change of changes) {
+    if (change.entity !== entity) continue;
+    if (change.deleted) latest.delete(change.id);
+    else latest.set(change.id, change.record as SyncRecordMap[K]);
+  }
+  return [...latest.values()].map((record) => ({ ref: { id: record.id }, record: withoutVersion(record) })) as SyncResult<K>[];
 }

@@ -10,11 +10,11 @@
  * the row's StoreSync Version stays too (see `withoutVersion`), so the next sync still merges;
  * and Sync Error keeps what the last sync said (a conflict stays visible until it is resolved).
  */
-import { SHEET_ENTITY, type ChangeEvent, type SheetKind, type SyncRecordMap, type SyncResult } from '@storesync/core';
+import { feedResults, type ChangeEvent, type SheetKind } from '@storesync/core';
 import type { StoreSyncClient } from '../api/client.ts';
 import type { Host } from '../host.ts';
 import { cursorAfter, saveCursor, type Connection } from './connections.ts';
-import { withoutVersion, writeResults } from './table.ts';
+import { writeResults } from './table.ts';
 
 /** Pages per catch-up; the rest waits for the next one, so opening the pane never hangs on a backlog. */
 const MAX_PAGES = 20;
@@ -46,22 +46,15 @@ export async function applyChanges<K extends SheetKind>(
   changes: readonly ChangeEvent[],
   cursor: string,
 ): Promise<CatchUpResult> {
-  const entity = SHEET_ENTITY[connection.kind];
-  const latest = new Map<string, SyncRecordMap[K]>();
-  for (const change of changes) {
-    if (change.entity !== entity) continue;
-    if (change.deleted) latest.delete(change.id);
-    else latest.set(change.id, change.record as SyncRecordMap[K]);
-  }
-  let cellsChanged = 0;
-  if (latest.size > 0) {
-    const results = [...latest.values()].map((record) => ({ ref: { id: record.id }, record: withoutVersion(record) })) as SyncResult<K>[];
-    // Records of rows that are not in this table are simply unplaced: other tables, other people's rows.
-    cellsChanged = (await writeResults(host, connection.tableId, connection.kind, connection.manual, results, { keepSyncErrors: true })).cellsChanged;
-  }
+  const results = feedResults(connection.kind, changes);
+  // Records of rows that are not in this table are simply unplaced: other tables, other people's rows.
+  const cellsChanged =
+    results.length > 0
+      ? (await writeResults(host, connection.tableId, connection.kind, connection.manual, results, { keepSyncErrors: true })).cellsChanged
+      : 0;
   const next = { ...connection, cursor };
   if (cursor !== connection.cursor) await saveCursor(host, next);
-  return { connection: next, changed: latest.size, cellsChanged };
+  return { connection: next, changed: results.length, cellsChanged };
 }
 
 export async function catchUp<K extends SheetKind>(host: Host, client: StoreSyncClient, connection: Connection & { kind: K }): Promise<CatchUpResult> {

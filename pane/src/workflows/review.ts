@@ -12,6 +12,7 @@ import {
   type RowProblem,
   type SyncResult,
   type WorkflowAction,
+  withoutVersion,
 } from '@storesync/core';
 import type { StoreSyncClient } from '../api/client.ts';
 import { ConflictError, describeError } from '../api/errors.ts';
@@ -19,7 +20,7 @@ import type { CampaignDetail, TransitionBody } from '../api/types.ts';
 import type { Host, UserEdit } from '../host.ts';
 import type { Connection } from './connections.ts';
 import { rowTargets, type RowTarget } from './rows.ts';
-import { readMapped, withoutVersion, writeResults } from './table.ts';
+import { readMapped, writeResults } from './table.ts';
 
 export interface TransitionOutcome {
   /** 1-based row as read. */

@@ -17,11 +17,12 @@ import {
   type Unplaced,
   SYNC_MAX_ROWS,
   toSyncRow,
+  withoutVersion,
 } from '@storesync/core';
 import type { StoreSyncClient } from '../api/client.ts';
 import type { Host } from '../host.ts';
 import { saveConnection, type Connection } from './connections.ts';
-import { readMapped, withoutVersion, writeResults } from './table.ts';
+import { readMapped, writeResults } from './table.ts';
 
 export type SyncCounts = Record<SyncRowStatus, number>;
 

@@ -111,17 +111,6 @@ export async function writeResults<K extends SheetKind>(
   return { cellsChanged, unplaced, hostCalls };
 }
 
-/**
- * A record without its `row_version`, for writes that only show server state (change feed,
- * workflow answers, conflicts). The hidden StoreSync Version cell says which server version the
- * row's INPUT cells match; those writes leave the inputs alone, so moving the version on would
- * make the next sync take the stale inputs for fresh edits and overwrite changes made elsewhere.
- */
-export function withoutVersion<R extends { row_version?: number }>(record: R): Omit<R, 'row_version'> {
-  const { row_version: _version, ...rest } = record;
-  return rest;
-}
-
 /** The current row of `ref` (0-based, ≥ 1) on a fresh read, or null when it moved out of reach. */
 export async function locate<K extends SheetKind>(host: Host, tableId: string, kind: K, manual: ManualMapping, ref: RowRef): Promise<number | null> {
   const { sheet, mapping } = await readMapped(host, tableId, kind, manual);
