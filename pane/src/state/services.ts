@@ -26,11 +26,20 @@ export const STORAGE_KEYS = {
 
 export interface ServiceOptions {
   host: Host;
+  /** The API's origin (`https://storesync.example.com`), or `''` when the API serves the pane. */
   apiBaseUrl: string;
+  /** Another transport than the page's fetch (tests; a host that proxies HTTP). */
   fetch?: typeof fetch;
-  /** Whether `fetch` can stream (live updates); see `ClientOptions.streaming`. */
+  /**
+   * Whether `fetch` hands over response bodies as they arrive, so live updates stream
+   * (server-sent events). Default: `true` with the page's fetch, `false` with a custom `fetch`
+   * (Sheets: `google.script.run` → UrlFetchApp cannot stream); without it the pane polls the
+   * change feed every 10 s while it is visible.
+   */
   streaming?: boolean;
+  /** How often a running generation is polled (default 2 s). */
   pollIntervalMs?: number;
+  /** Live updates' timing when not the defaults (tests, demos); see `DEFAULT_LIVE_TIMING`. */
   liveTiming?: Partial<LiveTiming>;
 }
 
