@@ -11,23 +11,21 @@
  * REDIS_URL. Exits 1 if any response was not 2xx, a request failed, or the two servers
  * disagreed on the answer.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
 import { signAccessToken } from '../api/src/lib/auth/access-tokens.ts';
 import { accessTokenConfig } from '../api/src/middleware/auth.ts';
 import { createBenchDatabase, seedDataset, type BenchDatabase, type Dataset } from './dataset.ts';
 import { runLoad, type LoadResult } from './load.ts';
-import { benchEnv, type ServerKind, type ServerSpec, type ToChild, type ToParent } from './server-spec.ts';
+import { SERVER_LABELS, ServerProcess, stopAllServers, withTimeout } from './server-processes.ts';
+import { benchEnv, type ServerKind, type ServerSpec } from './server-spec.ts';
 
 const PATH = '/api/v1/campaigns/?page_size=50';
 const PAGE_SIZE = 50;
 const PRISMA_DEFAULT_POOL_SIZE = 10;
-const LABELS: Record<ServerKind, string> = { storesync: 'StoreSync API', bare: 'bare Hono + pg' };
 
 // --- configuration ----------------------------------------------------------------------
 
@@ -60,83 +58,6 @@ function assertLocal(name: string, url: string) {
   }
 }
 
-function withTimeout<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// --- server processes ------------------------------------------------------------------
-
-/** A server under test in a child process started by us (see server-process.ts). */
-class ServerProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  static async start(spec: ServerSpec): Promise<ServerProcess> {
-    const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      // In the environment rather than argv, so the JWT secret does not show in `ps`.
-      env: { ...process.env, BENCH_SERVER_SPEC: JSON.stringify(spec) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    started.add(child);
-    child.once('exit', () => started.delete(child));
-    const ready = new Promise<number>((resolve, reject) => {
-      child.on('message', (message: ToParent) => {
-        if (message.type === 'ready') resolve(message.port);
-        if (message.type === 'failed') reject(new Error(`${LABELS[spec.kind]} did not start: ${message.message}`));
-      });
-      child.once('exit', (code) => reject(new Error(`${LABELS[spec.kind]} exited with code ${code} before it listened`)));
-    });
-    try {
-      return new ServerProcess(child, await withTimeout(`starting ${LABELS[spec.kind]}`, 30_000, ready));
-    } catch (error) {
-      await stopChild(child);
-      throw error;
-    }
-  }
-
-  get url() {
-    return `http://127.0.0.1:${this.port}${PATH}`;
-  }
-
-  /** CPU time (user + system) the server process has used so far, in seconds. */
-  cpuSeconds(): Promise<number> {
-    const reply = new Promise<number>((resolve) => {
-      const listener = (message: ToParent) => {
-        if (message.type !== 'cpu') return;
-        this.child.off('message', listener);
-        resolve(message.microseconds / 1e6);
-      };
-      this.child.on('message', listener);
-    });
-    this.child.send({ type: 'cpu' } satisfies ToChild);
-    return withTimeout('reading server CPU time', 5_000, reply);
-  }
-
-  stop() {
-    return stopChild(this.child);
-  }
-}
-
-const started = new Set<ChildProcess>();
-
-/** Asks the child to close its server and pools; kills it (by its pid) if it has not exited in 10 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.connected) child.send({ type: 'stop' } satisfies ToChild);
-  else child.kill('SIGTERM');
-  await withTimeout('stopping a server', 10_000, exited).catch(() => {
-    child.kill('SIGKILL');
-  });
-}
-
 // --- one measurement -------------------------------------------------------------------
 
 interface Measurement {
@@ -158,11 +79,11 @@ async function fetchPage(url: string, token: string): Promise<unknown> {
 async function measure(kind: ServerKind, spec: Omit<ServerSpec, 'kind'>, token: string, config: Config): Promise<Measurement> {
   const server = await ServerProcess.start({ ...spec, kind });
   try {
-    const body = await withTimeout(`the first request to ${LABELS[kind]}`, 15_000, fetchPage(server.url, token));
-    process.stdout.write(`  ${LABELS[kind]}: warming up ${config.warmup} s, measuring ${config.duration} s ...`);
-    const warmup = await runLoad({ url: server.url, token, connections: config.connections, duration: config.warmup });
+    const body = await withTimeout(`the first request to ${SERVER_LABELS[kind]}`, 15_000, fetchPage(server.url(PATH), token));
+    process.stdout.write(`  ${SERVER_LABELS[kind]}: warming up ${config.warmup} s, measuring ${config.duration} s ...`);
+    const warmup = await runLoad({ url: server.url(PATH), token, connections: config.connections, duration: config.warmup });
     const cpuBefore = await server.cpuSeconds();
-    const load = await runLoad({ url: server.url, token, connections: config.connections, duration: config.duration });
+    const load = await runLoad({ url: server.url(PATH), token, connections: config.connections, duration: config.duration });
     const cpuPercent = ((await server.cpuSeconds()) - cpuBefore) / load.seconds * 100;
     process.stdout.write(` ${Math.round(load.requestsPerSecond)} req/s\n`);
     return { kind, load, warmup, cpuPercent, body };
@@ -226,7 +147,7 @@ function report(results: Measurement[], dataset: Dataset, config: Config, postgr
   const rows = [['server', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors', 'server CPU']];
   for (const { kind, load, cpuPercent } of results) {
     rows.push([
-      LABELS[kind],
+      SERVER_LABELS[kind],
       formatInt(load.requestsPerSecond),
       ms(load.p50),
       ms(load.p95),
@@ -257,12 +178,12 @@ function report(results: Measurement[], dataset: Dataset, config: Config, postgr
     for (const [phase, result] of [['warm-up', warmup], ['run', load]] as const) {
       if (result.non2xx > 0 || result.errors > 0) {
         const codes = Object.entries(result.statusCodes).map(([code, count]) => `${count}x ${code}`).join(', ');
-        problems.push(`${LABELS[kind]} ${phase}: ${result.non2xx} non-2xx (${codes}), ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`);
+        problems.push(`${SERVER_LABELS[kind]} ${phase}: ${result.non2xx} non-2xx (${codes}), ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`);
       }
     }
     const page = body as { count?: unknown; results?: unknown[] };
     if (page.count !== counts.campaignsVisible || page.results?.length !== Math.min(PAGE_SIZE, counts.campaignsVisible)) {
-      problems.push(`${LABELS[kind]} answered count ${String(page.count)} with ${page.results?.length} results; expected ${counts.campaignsVisible} with ${PAGE_SIZE}`);
+      problems.push(`${SERVER_LABELS[kind]} answered count ${String(page.count)} with ${page.results?.length} results; expected ${counts.campaignsVisible} with ${PAGE_SIZE}`);
     }
   }
   return problems;
@@ -320,7 +241,7 @@ let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    await Promise.allSettled([...started].map(stopChild));
+    await stopAllServers();
     if (database) {
       await withTimeout('dropping the database', 15_000, database.drop()).catch((error: unknown) => {
         console.error(`[bench] could not drop ${database?.name}: ${(error as Error).message}`);

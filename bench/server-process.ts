@@ -1,7 +1,8 @@
 /**
  * One server under test, in its own process so it does not share an event loop with the load
- * generator. Forked by api-bench.ts with a JSON `ServerSpec` in BENCH_SERVER_SPEC; talks to
- * its parent over the IPC channel (see server-spec.ts). An entry point: do not import it.
+ * generator. Forked by server-processes.ts (for api-bench.ts and sync-bench.ts) with a JSON
+ * `ServerSpec` in BENCH_SERVER_SPEC; talks to its parent over the IPC channel (see
+ * server-spec.ts). An entry point: do not import it.
  */
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
@@ -41,7 +42,7 @@ function send(message: ToParent) {
 
 async function main() {
   const raw = process.env.BENCH_SERVER_SPEC;
-  if (!raw) throw new Error('BENCH_SERVER_SPEC is not set: this process is started by bench/api-bench.ts');
+  if (!raw) throw new Error('BENCH_SERVER_SPEC is not set: this process is started by bench/server-processes.ts');
   const spec = JSON.parse(raw) as ServerSpec;
   const running = spec.kind === 'storesync' ? await startStoreSync(spec) : startBare(spec);
   // Requests the load generator sent just before it stopped may still be running when we

@@ -1,4 +1,4 @@
-/** What api-bench.ts and a forked server-process.ts agree on: the spec and the IPC messages. */
+/** What a bench (server-processes.ts) and a forked server-process.ts agree on: the spec and the IPC messages. */
 import { parseEnv } from '../api/src/env.ts';
 
 export type ServerKind = 'storesync' | 'bare';

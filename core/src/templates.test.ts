@@ -69,7 +69,11 @@ describe('variables', () => {
   });
 
   it('formats partial addresses without stray commas', () => {
+    expect(fullAddress({ street: ' 1 Main St ', city: 'Austin', state: 'TX', zip: '78701' })).toBe('1 Main St, Austin, TX 78701');
     expect(fullAddress({ city: 'Austin', state: 'TX' })).toBe('Austin, TX');
+    expect(fullAddress({ street: '1 Main St', zip: '78701' })).toBe('1 Main St, 78701');
+    expect(fullAddress({ state: 'TX', zip: '78701', city: '  ' })).toBe('TX 78701');
+    expect(fullAddress({ street: 7, city: 'Austin' })).toBe('Austin');
     expect(fullAddress({})).toBe('');
   });
 });

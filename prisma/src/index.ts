@@ -1,4 +1,5 @@
-export { createPrismaClient, type PrismaClient } from './client.ts';
+export { createPrismaClient, pgPoolOf, type PrismaClient } from './client.ts';
+export { pgTransactions, type PgTransaction, type PgTransactionRunner, type TransactionOptions } from './pg-transaction.ts';
 export * from './generated/enums.ts';
 export {
   Prisma,
@@ -34,6 +35,7 @@ export {
   inputsAtVersions,
   insertCampaigns,
   insertLocations,
+  insertLocationsSkippingTaken,
   insertTemplates,
   latestChangeSeq,
   locationsByStoreNumbers,

@@ -6,8 +6,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createChangeNotifier } from './change-notifier.ts';
-import { changedEntities, inputsAtVersions } from './sync.ts';
-import { createPrismaClient, type PrismaClient } from './index.ts';
+import { changedEntities, inputsAtVersions, insertLocations } from './sync.ts';
+import { createPrismaClient, pgPoolOf, type PrismaClient } from './index.ts';
+import { pgTransactions } from './pg-transaction.ts';
 import { createTestDatabase, seededRandom, type TestDatabase } from './testing.ts';
 
 let database: TestDatabase;
@@ -32,7 +33,7 @@ async function connect() {
 }
 
 describe('sync_changes', () => {
-  it('bumps row_version only when a synced field changes, and records the inputs of each version', async () => {
+  it('bumps row_version only when a synced field changes, and records the inputs each change replaced', async () => {
     const brand = await prisma.brand.create({ data: { name: 'Versions', slug: 'versions' } });
     const location = await prisma.location.create({ data: { brandId: brand.id, name: 'A', storeNumber: '1', attributes: { region: 'N' } } });
     expect(location.rowVersion).toBe(1);
@@ -45,7 +46,8 @@ describe('sync_changes', () => {
       { id: location.id, row_version: 2 },
     ]);
     expect(inputs.get(`${location.id}:1`)).toMatchObject({ name: 'A', store_number: '1', attributes: { region: 'N' } });
-    expect(inputs.get(`${location.id}:2`)).toMatchObject({ name: 'B' });
+    // The current version replaced nothing yet: a sheet that has it merges against the row itself.
+    expect(inputs.has(`${location.id}:2`)).toBe(false);
   });
 
   it('logs the campaigns of a renamed store or template again, so sheets update the cells that show those names', async () => {
@@ -143,5 +145,49 @@ describe('sync_changes', () => {
     unsubscribe();
     await client.end();
     await notifier.close();
+  });
+});
+
+describe('insertLocations', () => {
+  const write = (storeNumber: string) => ({
+    name: `Store ${storeNumber}`,
+    store_number: storeNumber,
+    address: { street: '1 Main\tSt', city: 'Austin' },
+    attributes: { region: 'N', note: 'line\nbreak \\ done' },
+    is_active: true,
+  });
+
+  it('answers with exactly what COPY stored (ids, version 1, the transaction timestamp) and logs each row', async () => {
+    const brand = await prisma.brand.create({ data: { name: 'Copy', slug: 'copy' } });
+    const answered = await pgTransactions(pgPoolOf(prisma)).$transaction((tx) => insertLocations(tx, brand.id, [write('1'), write('2')]));
+    const stored = await prisma.location.findMany({ where: { brandId: brand.id }, orderBy: { storeNumber: 'asc' } });
+    expect(answered).toEqual(
+      stored.map((location) => ({
+        id: location.id,
+        name: location.name,
+        store_number: location.storeNumber,
+        address: location.address,
+        attributes: location.attributes,
+        is_active: location.isActive,
+        row_version: 1,
+        created_at: location.createdAt,
+        updated_at: location.updatedAt,
+      })),
+    );
+    expect((await changedEntities(prisma, brand.id, 0n, 10)).map((change) => change.entity_id).sort()).toEqual(stored.map((location) => location.id).sort());
+  });
+
+  it('leaves out a store number another writer took since the caller looked, and inserts the others', async () => {
+    const brand = await prisma.brand.create({ data: { name: 'Race copy', slug: 'race-copy' } });
+    const taken = await prisma.location.create({ data: { brandId: brand.id, name: 'Theirs', storeNumber: '7' } });
+    const answered = await pgTransactions(pgPoolOf(prisma)).$transaction((tx) => insertLocations(tx, brand.id, [write('7'), write('8')]));
+    expect(answered.map((state) => state.store_number)).toEqual(['8']);
+    const stored = await prisma.location.findMany({ where: { brandId: brand.id }, orderBy: { storeNumber: 'asc' } });
+    expect(stored.map((location) => [location.storeNumber, location.name])).toEqual([
+      ['7', 'Theirs'],
+      ['8', 'Store 8'],
+    ]);
+    expect(stored[0]?.id).toBe(taken.id);
+    expect(answered[0]).toMatchObject({ id: stored[1]?.id, attributes: write('8').attributes, row_version: 1 });
   });
 });

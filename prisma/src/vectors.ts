@@ -7,8 +7,14 @@ import type { PrismaClient } from './client.ts';
 import { Prisma } from './generated/client.ts';
 import { CampaignStatus } from './generated/enums.ts';
 
-/** A client or an interactive transaction: anything that runs raw SQL. */
-export type SqlRunner = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
+/**
+ * Anything that runs raw SQL: a Prisma client, one of its interactive transactions, or a
+ * node-postgres transaction (pg-transaction.ts).
+ */
+export interface SqlRunner {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
 
 export const EMBEDDING_DIMENSIONS = 1536;
 

@@ -33,12 +33,12 @@ import {
   type SyncRowMap,
   type SyncRowStatus,
 } from '@storesync/core';
-import type { PrismaClient } from '@storesync/db';
+import type { Prisma, PrismaClient, TransactionOptions } from '@storesync/db';
 import { locationWhere } from '../../lib/access.ts';
 import type { AuthUser } from '../../lib/types.ts';
 import { campaignSync } from '../sync/campaigns.sync.ts';
-import { runSync, type SyncOutcome } from '../sync/engine.ts';
-import { locationSync } from '../sync/locations.sync.ts';
+import { runSync, type SyncOutcome, type TransactionRunner } from '../sync/engine.ts';
+import { locationSync, locationTransactions } from '../sync/locations.sync.ts';
 import { FileProblem, type SheetFile } from './sheet-files.ts';
 
 export const IMPORT_KINDS = ['locations', 'campaigns'] as const;
@@ -56,7 +56,6 @@ export class HeaderProblems extends Error {
   }
 }
 
-type TransactionRunner = Parameters<typeof runSync>[1];
 type SyncedRecord = { id: string } & Record<string, unknown>;
 
 class DryRunRollback extends Error {
@@ -69,11 +68,11 @@ class DryRunRollback extends Error {
  * A transaction runner that does all the work of a real sync (locks, merges, inserts, updates,
  * triggers) and then rolls it back, so a dry run answers exactly what the import would do.
  */
-function rollingBack(prisma: PrismaClient): TransactionRunner {
+function rollingBack<Tx>(runner: TransactionRunner<Tx>): TransactionRunner<Tx> {
   return {
-    async $transaction<T>(fn: (tx: Parameters<Parameters<TransactionRunner['$transaction']>[0]>[0]) => Promise<T>, options?: { timeout?: number; maxWait?: number }) {
+    async $transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions) {
       try {
-        await prisma.$transaction(async (tx) => {
+        await runner.$transaction(async (tx) => {
           throw new DryRunRollback(await fn(tx));
         }, options);
       } catch (error) {
@@ -85,9 +84,12 @@ function rollingBack(prisma: PrismaClient): TransactionRunner {
   };
 }
 
-async function syncRows(kind: ImportKind, runner: TransactionRunner, user: AuthUser, brandId: string, rows: unknown[]) {
+async function syncRows(kind: ImportKind, prisma: PrismaClient, dryRun: boolean, user: AuthUser, brandId: string, rows: unknown[]) {
+  const runner = <Tx>(transactions: TransactionRunner<Tx>) => (dryRun ? rollingBack(transactions) : transactions);
   const outcome =
-    kind === 'locations' ? await runSync(locationSync, runner, user, brandId, rows) : await runSync(campaignSync, runner, user, brandId, rows);
+    kind === 'locations'
+      ? await runSync(locationSync, runner(locationTransactions(prisma)), user, brandId, rows)
+      : await runSync(campaignSync, runner<Prisma.TransactionClient>(prisma), user, brandId, rows);
   return outcome as SyncOutcome<SyncedRecord>;
 }
 
@@ -262,7 +264,7 @@ export async function syncImportRows(
   dryRun: boolean,
   payloads: unknown[],
 ): Promise<SyncAnswer> {
-  const outcome = await syncRows(kind, dryRun ? rollingBack(prisma) : prisma, user, brandId, payloads);
+  const outcome = await syncRows(kind, prisma, dryRun, user, brandId, payloads);
   return { results: outcome.results, cursor: outcome.cursor };
 }
 

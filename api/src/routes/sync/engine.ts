@@ -9,7 +9,7 @@
  * they are found, what the sheet changes and how to write.
  */
 import { SYNC_ROW_STATUSES, type SyncEntity, type SyncFieldConflict, type SyncRowMeta, type SyncRowStatus } from '@storesync/core';
-import { inputsAtVersions, latestChangeSeq, type Prisma } from '@storesync/db';
+import { inputsAtVersions, latestChangeSeq, type Prisma, type SqlRunner, type TransactionOptions } from '@storesync/db';
 import type { z } from '@hono/zod-openapi';
 import type { AuthUser } from '../../lib/types.ts';
 import { describeConflicts, mergeRow, type FlatFields } from './merge.ts';
@@ -27,8 +27,16 @@ export class RowError extends Error {
   }
 }
 
-export interface SyncContext<Prepared> {
-  tx: Prisma.TransactionClient;
+/**
+ * Runs a function in one transaction: a Prisma client (its interactive transactions) or a
+ * node-postgres runner (`pgTransactions`, for kinds that write with COPY).
+ */
+export interface TransactionRunner<Tx> {
+  $transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface SyncContext<Prepared, Tx = Prisma.TransactionClient> {
+  tx: Tx;
   brandId: string;
   user: AuthUser;
   prepared: Prepared;
@@ -50,7 +58,7 @@ export interface SyncRowOutcome<Rec> {
   conflicts?: SyncFieldConflict[];
 }
 
-export interface SyncKind<Row extends SyncRowMeta, State extends SyncState, Write, Prepared, Rec> {
+export interface SyncKind<Row extends SyncRowMeta, State extends SyncState, Write, Prepared, Rec, Tx extends SqlRunner = Prisma.TransactionClient> {
   entity: SyncEntity;
   rowSchema: z.ZodType<Row>;
   /** How a row names itself in messages: `store 0012`, `template "Spring sale"`. */
@@ -65,24 +73,24 @@ export interface SyncKind<Row extends SyncRowMeta, State extends SyncState, Writ
    */
   ambiguousKeyMessage?(row: Row, matches: number): string;
   /** Loads what the request needs besides the rows themselves (templates of the brand, …). */
-  prepare(tx: Prisma.TransactionClient, brandId: string, rows: Row[], user: AuthUser): Promise<Prepared>;
+  prepare(tx: Tx, brandId: string, rows: Row[], user: AuthUser): Promise<Prepared>;
   /** The brand's rows named by these ids or natural keys, locked for the transaction. */
-  lock(context: SyncContext<Prepared>, ids: string[], keys: string[]): Promise<State[]>;
+  lock(context: SyncContext<Prepared, Tx>, ids: string[], keys: string[]): Promise<State[]>;
   stateKey(state: State): string;
   /** The inputs the sheet sent, as flat fields (merge.ts); `state` is the server row when found. */
-  sheetFields(row: Row, state: State | undefined, context: SyncContext<Prepared>): FlatFields;
+  sheetFields(row: Row, state: State | undefined, context: SyncContext<Prepared, Tx>): FlatFields;
   /** The same fields of the server's row; `inputs` are the sync_changes inputs at one version. */
   stateFields(state: State): FlatFields;
   inputFields(inputs: Record<string, unknown>): FlatFields;
   /** Throws {@link RowError} when this user may not create the row, or the merged row is invalid. */
-  toCreate(row: Row, context: SyncContext<Prepared>): Write;
+  toCreate(row: Row, context: SyncContext<Prepared, Tx>): Write;
   /** Throws {@link RowError} when this user may not make these changes, or they are invalid. */
-  toUpdate(state: State, changes: FlatFields, context: SyncContext<Prepared>): Write & { id: string };
-  insert(context: SyncContext<Prepared>, writes: Write[]): Promise<State[]>;
-  update(context: SyncContext<Prepared>, writes: (Write & { id: string })[]): Promise<State[]>;
+  toUpdate(state: State, changes: FlatFields, context: SyncContext<Prepared, Tx>): Write & { id: string };
+  insert(context: SyncContext<Prepared, Tx>, writes: Write[]): Promise<State[]>;
+  update(context: SyncContext<Prepared, Tx>, writes: (Write & { id: string })[]): Promise<State[]>;
   /** Why an insert left a row out (its key was taken meanwhile). */
   insertRaceMessage(row: Row): string;
-  toRecords(context: SyncContext<Prepared>, states: State[]): Promise<Map<string, Rec>>;
+  toRecords(context: SyncContext<Prepared, Tx>, states: State[]): Promise<Map<string, Rec>>;
 }
 
 export interface SyncOutcome<Rec> {
@@ -102,14 +110,14 @@ function zodRowError(error: z.ZodError): RowError {
   return new RowError(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid row'), field);
 }
 
-export async function runSync<Row extends SyncRowMeta, State extends SyncState, Write, Prepared, Rec>(
-  kind: SyncKind<Row, State, Write, Prepared, Rec>,
-  prisma: { $transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T> },
+export async function runSync<Row extends SyncRowMeta, State extends SyncState, Write, Prepared, Rec, Tx extends SqlRunner>(
+  kind: SyncKind<Row, State, Write, Prepared, Rec, Tx>,
+  transactions: TransactionRunner<Tx>,
   user: AuthUser,
   brandId: string,
   rawRows: unknown[],
 ): Promise<SyncOutcome<Rec>> {
-  return prisma.$transaction(
+  return transactions.$transaction(
     async (tx) => {
       const pending: Pending<Row, State>[] = [];
       const valid: { index: number; row: Row }[] = [];
@@ -122,7 +130,7 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
         }
       });
 
-      const context: SyncContext<Prepared> = {
+      const context: SyncContext<Prepared, Tx> = {
         tx,
         brandId,
         user,
@@ -247,16 +255,18 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
           const state = finalStates.get(item.index);
           const record = state ? records.get(state.id) : undefined;
           const ref = (item.row as SyncRowMeta | undefined)?.ref;
-          return {
-            index: item.index,
-            ...(ref ? { ref } : {}),
-            status: item.status,
-            ...(record ? { record } : {}),
-            ...(item.status === 'error' ? { message: item.message, ...(item.field ? { field: item.field } : {}) } : {}),
-            ...(item.status === 'conflict' && item.conflicts
-              ? { conflicts: item.conflicts, message: describeConflicts(item.conflicts) }
-              : {}),
-          };
+          // Assigned rather than spread: spreading was a tenth of a 10,000-row sync.
+          const outcome: SyncRowOutcome<Rec> = { index: item.index, status: item.status };
+          if (ref) outcome.ref = ref;
+          if (record) outcome.record = record;
+          if (item.status === 'error') {
+            outcome.message = item.message;
+            if (item.field) outcome.field = item.field;
+          } else if (item.status === 'conflict' && item.conflicts) {
+            outcome.conflicts = item.conflicts;
+            outcome.message = describeConflicts(item.conflicts);
+          }
+          return outcome;
         });
       // Read inside the transaction, after our writes: the brand lock we hold (if we wrote)
       // makes this exactly the newest change a client has now seen.

@@ -39,7 +39,8 @@ const shown = (value: unknown) => (value === REMOVED ? null : value);
 export function mergeRow({ sheet, current, base }: MergeInput): MergeOutcome {
   const changes: FlatFields = {};
   const conflicts: SyncFieldConflict[] = [];
-  for (const [field, sheetValue] of Object.entries(sheet)) {
+  for (const field in sheet) {
+    const sheetValue = sheet[field];
     const serverValue = valueOf(current, field);
     if (same(sheetValue, serverValue)) continue;
     if (base === null) {
@@ -60,14 +61,39 @@ export function mergeRow({ sheet, current, base }: MergeInput): MergeOutcome {
   return Object.keys(changes).length > 0 ? { kind: 'apply', changes } : { kind: 'unchanged' };
 }
 
+/**
+ * The `outer.inner` keys of flat fields, each string made once: the same few columns recur on
+ * every row of a sync, and building and hashing a new key string per cell was most of a
+ * 10,000-row merge. Bounded, since attribute names come from users.
+ */
+const flatKeys = new Map<string, Map<string, string>>();
+const MAX_CACHED_FLAT_KEYS = 10_000;
+let cachedFlatKeys = 0;
+
+function flatKey(outer: string, inner: string): string {
+  let inners = flatKeys.get(outer);
+  let key = inners?.get(inner);
+  if (key !== undefined) return key;
+  key = `${outer}.${inner}`;
+  if (cachedFlatKeys < MAX_CACHED_FLAT_KEYS) {
+    if (!inners) flatKeys.set(outer, (inners = new Map<string, string>()));
+    inners.set(inner, key);
+    cachedFlatKeys += 1;
+  }
+  return key;
+}
+
 /** `{address: {city: 'X'}}` → `{'address.city': 'X'}` for the given object-valued fields. */
 export function flatten(record: Record<string, unknown>, objectFields: readonly string[]): FlatFields {
   const flat: FlatFields = {};
-  for (const [key, value] of Object.entries(record)) {
+  for (const key in record) {
+    const value = record[key];
     if (value === undefined) continue;
     if (objectFields.includes(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value)) {
-        if (innerValue !== undefined) flat[`${key}.${inner}`] = innerValue;
+      const object = value as Record<string, unknown>;
+      for (const inner in object) {
+        const innerValue = object[inner];
+        if (innerValue !== undefined) flat[flatKey(key, inner)] = innerValue;
       }
     } else {
       flat[key] = value;
@@ -79,18 +105,25 @@ export function flatten(record: Record<string, unknown>, objectFields: readonly 
 /** Applies merged flat changes onto a record's fields: the inverse of {@link flatten}. */
 export function applyChanges<T extends Record<string, unknown>>(record: T, changes: FlatFields): T {
   const result: Record<string, unknown> = { ...record };
-  for (const [field, value] of Object.entries(changes)) {
+  // Each object field is copied once, however many of its keys change (a sheet may have hundreds of columns).
+  const copied = new Set<string>();
+  for (const field in changes) {
+    const value = changes[field];
     const dot = field.indexOf('.');
     if (dot === -1) {
       result[field] = value;
+      copied.delete(field);
       continue;
     }
     const outer = field.slice(0, dot);
+    if (!copied.has(outer)) {
+      result[outer] = { ...(result[outer] as Record<string, unknown> | undefined) };
+      copied.add(outer);
+    }
+    const object = result[outer] as Record<string, unknown>;
     const inner = field.slice(dot + 1);
-    const object = { ...(result[outer] as Record<string, unknown> | undefined) };
     if (value === REMOVED) delete object[inner];
     else object[inner] = value;
-    result[outer] = object;
   }
   return result as T;
 }
