@@ -32,6 +32,7 @@ interface CampaignRow {
   status: string;
   scheduled_start: Date | null;
   scheduled_end: Date | null;
+  row_version: number;
   created_at: Date;
   updated_at: Date;
   location_name: string;
@@ -111,7 +112,7 @@ export function createBaselineApp(pool: pg.Pool, config: BaselineConfig) {
     const countSql = `SELECT count(*)::int AS count FROM location_campaigns c JOIN locations l ON l.id = c.location_id WHERE ${where}`;
     const pageSql = `
       SELECT c.id, c.location_id, c.template_id, c.status::text AS status, c.scheduled_start, c.scheduled_end,
-             c.created_at, c.updated_at, l.name AS location_name, l.store_number, l.brand_id, t.name AS template_name
+             c.row_version, c.created_at, c.updated_at, l.name AS location_name, l.store_number, l.brand_id, t.name AS template_name
       FROM location_campaigns c
       JOIN locations l ON l.id = c.location_id
       JOIN campaign_templates t ON t.id = c.template_id
@@ -140,6 +141,7 @@ export function createBaselineApp(pool: pg.Pool, config: BaselineConfig) {
           status: row.status,
           scheduled_start: iso(row.scheduled_start),
           scheduled_end: iso(row.scheduled_end),
+          row_version: row.row_version,
           created_at: row.created_at.toISOString(),
           updated_at: row.updated_at.toISOString(),
         })),
