@@ -1,5 +1,5 @@
 /**
- * `npm run bench:sync [-- --rows 10000 --changed 0.1 --rounds 3]`
+ * `npm run bench:sync [-- --rows 10000 --changed 0.1 --rounds 5]`
  *
  * POST /api/v1/sync/locations/ with 10,000 location rows (realistic addresses and attributes):
  * first as inserts, then as a re-sync where 10% changed. Each is printed in rows per second beside
@@ -36,7 +36,7 @@ function readConfig() {
   const { values } = parseArgs({ options: { rows: { type: 'string' }, changed: { type: 'string' }, rounds: { type: 'string' } }, strict: true });
   const rows = Number(values.rows ?? 10_000);
   const changed = Number(values.changed ?? 0.1);
-  const rounds = Number(values.rounds ?? 3);
+  const rounds = Number(values.rounds ?? 5);
   if (!Number.isInteger(rows) || rows < 100 || rows > 10_000) throw new Error(`--rows must be an integer in [100, 10000], got ${values.rows}`);
   if (!(changed > 0 && changed <= 1)) throw new Error(`--changed must be in (0, 1], got ${values.changed}`);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error(`--rounds must be an integer in [1, 20], got ${values.rounds}`);

@@ -16,7 +16,7 @@ export interface ServiceOptions {
 }
 
 export async function createAppDeps(env: Env, options: ServiceOptions): Promise<AppDeps & { close(): Promise<void> }> {
-  const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+  const prisma = createPrismaClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE, copyFromStdin: env.DATABASE_COPY });
   const redis = await connectRedis(env.REDIS_URL, { keyPrefix: options.redisKeyPrefix });
   const generationQueue = createGenerationQueue({ connection: redisConnectionOptions(env.REDIS_URL), prefix: options.queuePrefix });
   // Without a listener, a Redis outage would surface as an unhandled 'error' event and end the

@@ -19,6 +19,15 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url(),
   /** Connections in the Prisma pool. `npm start` sets 1 for its embedded PostgreSQL (PGlite), which serves one at a time. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Whether the database takes `COPY ... FROM STDIN`, the fastest way to insert a sheet's new
+   * locations. `npm start` sets false for its embedded PostgreSQL (PGlite), whose socket server
+   * does not; syncs then insert with `INSERT ... SELECT`.
+   */
+  DATABASE_COPY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
   JWT_ISSUER: z.string().default('storesync'),

@@ -7,8 +7,8 @@
  *   node --import tsx prisma/scripts/embedded-postgres.ts [--data-dir DIR] [--host HOST]
  *     [--port PORT] [--max-connections N] [-- COMMAND ARGS...]
  *
- * With a command: runs it with DATABASE_URL pointing at the server and DATABASE_POOL_SIZE set
- * to --max-connections (1), stops when it exits and exits with its code. Without one: serves until SIGINT or
+ * With a command: runs it with DATABASE_URL pointing at the server, DATABASE_POOL_SIZE set
+ * to --max-connections (1) and DATABASE_COPY=false (no COPY FROM STDIN over pglite-socket), stops when it exits and exits with its code. Without one: serves until SIGINT or
  * SIGTERM. Either way the database is closed cleanly on SIGINT, SIGTERM and SIGHUP.
  *
  * One connection at a time: PGlite is a single PostgreSQL session. pglite-socket can
@@ -174,7 +174,8 @@ if (command.length === 0) {
   // The command inherits this environment plus where the database is.
   child = spawn(file, args, {
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(maxConnections) },
+    // pglite-socket cannot take COPY FROM STDIN: the API inserts with INSERT ... SELECT instead.
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(maxConnections), DATABASE_COPY: 'false' },
   });
   child.on('error', (error) => {
     console.error(`[embedded-postgres] could not run ${file}: ${error.message}`);

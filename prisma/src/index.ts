@@ -1,4 +1,4 @@
-export { createPrismaClient, pgPoolOf, type PrismaClient } from './client.ts';
+export { createPrismaClient, pgPoolOf, pgTransactionsOf, type PrismaClient, type PrismaClientOptions } from './client.ts';
 export { pgTransactions, type PgTransaction, type PgTransactionRunner, type TransactionOptions } from './pg-transaction.ts';
 export * from './generated/enums.ts';
 export {

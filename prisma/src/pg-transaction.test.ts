@@ -61,6 +61,15 @@ describe('pgTransactions', () => {
     expect(read).toEqual(rows.map(([n, text, doc, flag]) => ({ n, text, doc, flag })));
   });
 
+  it('says when the server cannot take COPY, and refuses to try', async () => {
+    await expect(
+      pgTransactions(pool, { copyFromStdin: false }).$transaction(async (tx) => {
+        expect(tx.canCopy).toBe(false);
+        await tx.copyRows('brands', ['name'], [['x']]);
+      }),
+    ).rejects.toThrow('does not take COPY FROM STDIN');
+  });
+
   it('gives up waiting for a connection after maxWait, and the pool stays usable', async () => {
     const holders = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
     try {
@@ -73,6 +82,13 @@ describe('pgTransactions', () => {
     // The connection that freed up after we gave up went back to the pool.
     await expect(pgTransactions(pool).$transaction((tx) => tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one`)).resolves.toEqual([{ one: 1 }]);
     expect(pool.waitingCount).toBe(0);
+  });
+
+  it('survives the server ending the connection mid-transaction, and does not pool that connection again', async () => {
+    await expect(pgTransactions(pool).$transaction((tx) => tx.$queryRaw`SELECT pg_terminate_backend(pg_backend_pid())`)).rejects.toMatchObject({
+      code: '57P01',
+    });
+    await expect(pgTransactions(pool).$transaction((tx) => tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one`)).resolves.toEqual([{ one: 1 }]);
   });
 
   it('stops a statement that runs longer than the timeout and rolls back', async () => {

@@ -38,6 +38,8 @@ function copyField(value: string | number | boolean | null): string {
 }
 
 export interface PgTransaction {
+  /** Whether the server takes `COPY ... FROM STDIN` (PGlite behind pglite-socket does not). */
+  readonly canCopy: boolean;
   $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
   $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
   /**
@@ -74,8 +76,9 @@ async function connect(pool: pg.Pool, maxWait: number): Promise<pg.PoolClient> {
   }
 }
 
-function transactionOn(client: pg.PoolClient): PgTransaction {
+function transactionOn(client: pg.PoolClient, canCopy: boolean): PgTransaction {
   return {
+    canCopy,
     async $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
       const sql = toSql(query, values);
       const result = await client.query({ text: sql.text, values: sql.values, types: prismaTypes });
@@ -87,6 +90,7 @@ function transactionOn(client: pg.PoolClient): PgTransaction {
       return result.rowCount ?? 0;
     },
     async copyRows(table, columns, rows) {
+      if (!canCopy) throw new Error('This database does not take COPY FROM STDIN (canCopy is false)');
       // Lines are sent in chunks of about COPY_CHUNK_CHARS: one socket write per line would cost
       // more than the COPY itself.
       const chunks = function* () {
@@ -105,22 +109,33 @@ function transactionOn(client: pg.PoolClient): PgTransaction {
   };
 }
 
+export interface PgTransactionsOptions {
+  /** False for servers that cannot take `COPY ... FROM STDIN`; callers then insert another way. Default true. */
+  copyFromStdin?: boolean;
+}
+
 /**
  * A transaction runner over `pool` with the shape of Prisma's interactive `$transaction`:
  * commits when `fn` resolves, rolls back when it throws.
  */
-export function pgTransactions(pool: pg.Pool) {
+export function pgTransactions(pool: pg.Pool, { copyFromStdin = true }: PgTransactionsOptions = {}) {
   return {
     async $transaction<T>(fn: (tx: PgTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const client = await connect(pool, options.maxWait ?? 2_000);
       let broken: Error | undefined;
+      // A connection the server ends mid-transaction also emits 'error' (the query in flight
+      // rejects as well); without a listener that event would end the process.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         if (options.timeout !== undefined) {
           const ms = Math.round(options.timeout);
           await client.query(`SET LOCAL statement_timeout = ${ms}; SET LOCAL idle_in_transaction_session_timeout = ${ms}`);
         }
-        const result = await fn(transactionOn(client));
+        const result = await fn(transactionOn(client, copyFromStdin));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -130,6 +145,7 @@ export function pgTransactions(pool: pg.Pool) {
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

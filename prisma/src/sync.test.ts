@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createChangeNotifier } from './change-notifier.ts';
 import { changedEntities, inputsAtVersions, insertLocations } from './sync.ts';
-import { createPrismaClient, pgPoolOf, type PrismaClient } from './index.ts';
+import { createPrismaClient, pgPoolOf, pgTransactionsOf, type PrismaClient } from './index.ts';
 import { pgTransactions } from './pg-transaction.ts';
 import { createTestDatabase, seededRandom, type TestDatabase } from './testing.ts';
 
@@ -159,7 +159,7 @@ describe('insertLocations', () => {
 
   it('answers with exactly what COPY stored (ids, version 1, the transaction timestamp) and logs each row', async () => {
     const brand = await prisma.brand.create({ data: { name: 'Copy', slug: 'copy' } });
-    const answered = await pgTransactions(pgPoolOf(prisma)).$transaction((tx) => insertLocations(tx, brand.id, [write('1'), write('2')]));
+    const answered = await pgTransactionsOf(prisma).$transaction((tx) => insertLocations(tx, brand.id, [write('1'), write('2')]));
     const stored = await prisma.location.findMany({ where: { brandId: brand.id }, orderBy: { storeNumber: 'asc' } });
     expect(answered).toEqual(
       stored.map((location) => ({
@@ -177,10 +177,14 @@ describe('insertLocations', () => {
     expect((await changedEntities(prisma, brand.id, 0n, 10)).map((change) => change.entity_id).sort()).toEqual(stored.map((location) => location.id).sort());
   });
 
-  it('leaves out a store number another writer took since the caller looked, and inserts the others', async () => {
-    const brand = await prisma.brand.create({ data: { name: 'Race copy', slug: 'race-copy' } });
+  it.each([
+    ['with COPY, falling back under a savepoint', true],
+    ['without COPY (PGlite)', false],
+  ])('leaves out a store number another writer took since the caller looked, and inserts the others (%s)', async (_, copyFromStdin) => {
+    const brand = await prisma.brand.create({ data: { name: 'Race copy', slug: `race-copy-${String(copyFromStdin)}` } });
     const taken = await prisma.location.create({ data: { brandId: brand.id, name: 'Theirs', storeNumber: '7' } });
-    const answered = await pgTransactions(pgPoolOf(prisma)).$transaction((tx) => insertLocations(tx, brand.id, [write('7'), write('8')]));
+    const transactions = pgTransactions(pgPoolOf(prisma), { copyFromStdin });
+    const answered = await transactions.$transaction((tx) => insertLocations(tx, brand.id, [write('7'), write('8')]));
     expect(answered.map((state) => state.store_number)).toEqual(['8']);
     const stored = await prisma.location.findMany({ where: { brandId: brand.id }, orderBy: { storeNumber: 'asc' } });
     expect(stored.map((location) => [location.storeNumber, location.name])).toEqual([

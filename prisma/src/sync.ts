@@ -57,8 +57,10 @@ const LOCATION_COPY_COLUMNS = ['id', 'brand_id', 'name', 'store_number', 'addres
  * Store numbers were free when the caller looked, but another writer may have taken one since:
  * COPY then fails as a whole, so it runs under a savepoint and those rows go through
  * {@link insertLocationsSkippingTaken} instead, which leaves the taken ones out of the answer.
+ * So do all rows on a server that cannot take COPY FROM STDIN (`npm start`'s embedded PGlite).
  */
 export async function insertLocations(db: PgTransaction, brandId: string, rows: LocationWrite[]): Promise<LocationSyncState[]> {
+  if (!db.canCopy) return insertLocationsSkippingTaken(db, brandId, rows);
   const [{ now }] = await db.$queryRaw<[{ now: Date }]>`SELECT now()::timestamptz(3) AS now`;
   await db.$executeRaw`SAVEPOINT storesync_copy_locations`;
   // Properties named rather than spread: spreading 10,000 rows cost more than the COPY's own text.

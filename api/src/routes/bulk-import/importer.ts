@@ -33,12 +33,12 @@ import {
   type SyncRowMap,
   type SyncRowStatus,
 } from '@storesync/core';
-import type { Prisma, PrismaClient, TransactionOptions } from '@storesync/db';
+import { pgTransactionsOf, type Prisma, type PrismaClient, type TransactionOptions } from '@storesync/db';
 import { locationWhere } from '../../lib/access.ts';
 import type { AuthUser } from '../../lib/types.ts';
 import { campaignSync } from '../sync/campaigns.sync.ts';
 import { runSync, type SyncOutcome, type TransactionRunner } from '../sync/engine.ts';
-import { locationSync, locationTransactions } from '../sync/locations.sync.ts';
+import { locationSync } from '../sync/locations.sync.ts';
 import { FileProblem, type SheetFile } from './sheet-files.ts';
 
 export const IMPORT_KINDS = ['locations', 'campaigns'] as const;
@@ -88,7 +88,7 @@ async function syncRows(kind: ImportKind, prisma: PrismaClient, dryRun: boolean,
   const runner = <Tx>(transactions: TransactionRunner<Tx>) => (dryRun ? rollingBack(transactions) : transactions);
   const outcome =
     kind === 'locations'
-      ? await runSync(locationSync, runner(locationTransactions(prisma)), user, brandId, rows)
+      ? await runSync(locationSync, runner(pgTransactionsOf(prisma)), user, brandId, rows)
       : await runSync(campaignSync, runner<Prisma.TransactionClient>(prisma), user, brandId, rows);
   return outcome as SyncOutcome<SyncedRecord>;
 }

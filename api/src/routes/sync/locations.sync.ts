@@ -5,17 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { fullAddress, storeKey, type LocationSyncRow as PaneLocationRow } from '@storesync/core';
-import {
-  insertLocations,
-  lockLocationsForSync,
-  pgPoolOf,
-  pgTransactions,
-  updateLocations,
-  type LocationSyncState,
-  type LocationWrite,
-  type PgTransaction,
-  type PrismaClient,
-} from '@storesync/db';
+import { insertLocations, lockLocationsForSync, updateLocations, type LocationSyncState, type LocationWrite, type PgTransaction } from '@storesync/db';
 import { isAdmin, isReviewer } from '../../lib/access.ts';
 import { JsonObject } from '../../lib/schemas.ts';
 import { AddressSchema, locationFields } from '../locations/locations.routes.ts';
@@ -92,13 +82,9 @@ function toLocationRecord(state: LocationSyncState, brandId: string, iso: (date:
 }
 
 /**
- * Location syncs run on a node-postgres transaction of the API's pool, because new locations go
- * in with COPY (see insertLocations), which Prisma cannot send.
+ * Runs on a node-postgres transaction of the API's pool (`pgTransactionsOf(prisma)`), because new
+ * locations go in with COPY (see insertLocations), which Prisma cannot send.
  */
-export function locationTransactions(prisma: PrismaClient) {
-  return pgTransactions(pgPoolOf(prisma));
-}
-
 export const locationSync: SyncKind<LocationSyncRow, LocationSyncState, LocationWrite, null, ReturnType<typeof toLocationRecord>, PgTransaction> = {
   entity: 'location',
   rowSchema: LocationSyncRowSchema,

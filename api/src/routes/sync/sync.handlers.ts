@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import { pgTransactionsOf } from '@storesync/db';
 import { assertCanWrite } from '../../lib/access.ts';
 import { ApiError, ErrorCode } from '../../lib/errors.ts';
 import type { AppBindings } from '../../lib/types.ts';
@@ -7,7 +8,7 @@ import { readChanges } from './changes.ts';
 import { runSync } from './engine.ts';
 import { changeStream } from './events.ts';
 import { campaignSync } from './campaigns.sync.ts';
-import { locationSync, locationTransactions } from './locations.sync.ts';
+import { locationSync } from './locations.sync.ts';
 import type { listChanges, streamEvents, syncCampaigns, syncLocations, syncTemplates } from './sync.routes.ts';
 import { templateSync } from './templates.sync.ts';
 
@@ -17,7 +18,7 @@ export const syncLocationsHandler: RouteHandler<typeof syncLocations, AppBinding
   const body = c.req.valid('json');
   const brand = await findVisibleBrand(prisma, user, body.brand);
   assertCanWrite(user);
-  const outcome = await runSync(locationSync, locationTransactions(prisma), user, brand.id, body.rows);
+  const outcome = await runSync(locationSync, pgTransactionsOf(prisma), user, brand.id, body.rows);
   return c.json({ brand: brand.id, ...outcome }, 200);
 };
 
