@@ -1,5 +1,5 @@
 export { createPrismaClient, pgPoolOf, pgTransactionsOf, type PrismaClient, type PrismaClientOptions } from './client.ts';
-export { pgTransactions, type PgTransaction, type PgTransactionRunner, type TransactionOptions } from './pg-transaction.ts';
+export { copyText, pgTransactions, type CopyValue, type PgTransaction, type PgTransactionRunner, type TransactionOptions } from './pg-transaction.ts';
 export * from './generated/enums.ts';
 export {
   Prisma,

@@ -26,15 +26,33 @@ function toSql(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Pri
   return query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
 }
 
-/** One COPY text-format field: backslash, tab and line breaks escaped; null as `\N`. */
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-function copyField(value: string | number | boolean | null): string {
+/** One COPY text-format field: backslash, tab and line breaks escaped; null as `\N`; objects as JSON. */
+function copyField(value: CopyValue): string {
   if (value === null) return '\\N';
-  const text = String(value);
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   // Most fields need no escaping; testing first saves a replace per field.
   return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (char) => COPY_ESCAPES[char]!) : text;
+}
+
+export type CopyValue = string | number | boolean | null | object;
+
+/**
+ * Rows as COPY text format, in chunks of about COPY_CHUNK_CHARS: one socket write per line would
+ * cost more than the COPY itself.
+ */
+export function* copyText(rows: Iterable<readonly CopyValue[]>): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += row.map(copyField).join('\t') + '\n';
+    if (chunk.length >= COPY_CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 export interface PgTransaction {
@@ -46,7 +64,7 @@ export interface PgTransaction {
    * `COPY table (columns) FROM STDIN` of these rows (one value per column, objects as JSON).
    * `table` and `columns` are identifiers written by us, never user input.
    */
-  copyRows(table: string, columns: readonly string[], rows: Iterable<(string | number | boolean | null | object)[]>): Promise<void>;
+  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void>;
 }
 
 export interface TransactionOptions {
@@ -91,20 +109,7 @@ function transactionOn(client: pg.PoolClient, canCopy: boolean): PgTransaction {
     },
     async copyRows(table, columns, rows) {
       if (!canCopy) throw new Error('This database does not take COPY FROM STDIN (canCopy is false)');
-      // Lines are sent in chunks of about COPY_CHUNK_CHARS: one socket write per line would cost
-      // more than the COPY itself.
-      const chunks = function* () {
-        let chunk = '';
-        for (const row of rows) {
-          chunk += row.map((value) => copyField(value !== null && typeof value === 'object' ? JSON.stringify(value) : value)).join('\t') + '\n';
-          if (chunk.length >= COPY_CHUNK_CHARS) {
-            yield chunk;
-            chunk = '';
-          }
-        }
-        if (chunk) yield chunk;
-      };
-      await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+      await pipeline(Readable.from(copyText(rows)), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
     },
   };
 }

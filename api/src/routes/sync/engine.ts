@@ -104,6 +104,9 @@ type Pending<Row, State> =
   | { index: number; row: Row; state: State; status: 'unchanged' | 'updated' | 'conflict'; conflicts?: SyncFieldConflict[] }
   | { index: number; row: Row; state?: undefined; status: 'created' };
 
+/** No server rows for a key (shared, never written to). */
+const NO_STATES: readonly never[] = [];
+
 function zodRowError(error: z.ZodError): RowError {
   const issue = error.issues[0];
   const field = issue?.path.join('.') || undefined;
@@ -136,9 +139,14 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
         user,
         prepared: await kind.prepare(tx, brandId, valid.map((item) => item.row), user),
       };
-      const ids = [...new Set(valid.flatMap((item) => (item.row.id ? [item.row.id] : [])))];
-      const keys = [...new Set(valid.flatMap((item) => kind.keyOf(item.row) ?? []))];
-      const states = await kind.lock(context, ids, keys);
+      const ids = new Set<string>();
+      const keys = new Set<string>();
+      for (const { row } of valid) {
+        if (row.id) ids.add(row.id);
+        const key = kind.keyOf(row);
+        if (key !== null) keys.add(key);
+      }
+      const states = await kind.lock(context, [...ids], [...keys]);
       const byId = new Map(states.map((state) => [state.id, state]));
       const byKey = new Map<string, State[]>();
       for (const state of states) {
@@ -148,14 +156,12 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
         else byKey.set(key, [state]);
       }
 
-      const bases = await inputsAtVersions(
-        tx,
-        kind.entity,
-        valid.flatMap(({ row }) => {
-          const state = row.id ? byId.get(row.id) : undefined;
-          return state && row.row_version && row.row_version < state.row_version ? [{ id: state.id, row_version: row.row_version }] : [];
-        }),
-      );
+      const staleVersions: { id: string; row_version: number }[] = [];
+      for (const { row } of valid) {
+        const state = row.id ? byId.get(row.id) : undefined;
+        if (state && row.row_version && row.row_version < state.row_version) staleVersions.push({ id: state.id, row_version: row.row_version });
+      }
+      const bases = await inputsAtVersions(tx, kind.entity, staleVersions);
 
       const seenIds = new Map<string, number>();
       const seenKeys = new Map<string, number>();
@@ -173,7 +179,7 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
           if (row.id) seenIds.set(row.id, index);
           if (keyed) seenKeys.set(key, index);
 
-          const holders = key !== null ? (byKey.get(key) ?? []) : [];
+          const holders = (key !== null ? byKey.get(key) : undefined) ?? NO_STATES;
           if (!row.id && holders.length > 1) {
             throw new RowError(
               kind.ambiguousKeyMessage?.(row, holders.length) ??

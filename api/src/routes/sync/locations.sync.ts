@@ -135,6 +135,8 @@ export const locationSync: SyncKind<LocationSyncRow, LocationSyncState, Location
   insertRaceMessage: (row) => `Store ${row.store_number} was added by someone else during this sync; sync again to update it`,
   toRecords({ brandId }, states) {
     const iso = isoFormatter();
-    return Promise.resolve(new Map(states.map((state) => [state.id, toLocationRecord(state, brandId, iso)])));
+    const records = new Map<string, ReturnType<typeof toLocationRecord>>();
+    for (const state of states) records.set(state.id, toLocationRecord(state, brandId, iso));
+    return Promise.resolve(records);
   },
 };

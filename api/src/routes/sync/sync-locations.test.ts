@@ -41,9 +41,11 @@ describe('POST /sync/locations', () => {
       { name: 'Dup', store_number: '1' },
       { name: 'Unknown key', store_number: '3', colour: 'red' },
       { name: 'Bad address', store_number: '4', address: { zipcode: '1' } },
+      null,
+      'not a row',
     ]);
     expect(response.status).toBe(200);
-    const [good, emptyName, duplicate, unknownKey, badAddress] = response.json.results;
+    const [good, emptyName, duplicate, unknownKey, badAddress, nullRow, textRow] = response.json.results;
     expect(good.status).toBe('created');
     expect(emptyName).toMatchObject({ status: 'error', field: 'name' });
     expect(duplicate.status).toBe('error');
@@ -51,6 +53,8 @@ describe('POST /sync/locations', () => {
     expect(unknownKey.status).toBe('error');
     expect(unknownKey.message).toMatch(/colour/);
     expect(badAddress.status).toBe('error');
+    expect(nullRow).toMatchObject({ index: 5, status: 'error', message: expect.stringMatching(/expected object/) });
+    expect(textRow).toMatchObject({ index: 6, status: 'error', message: expect.stringMatching(/expected object/) });
     expect(await ctx.prisma.location.count({ where: { brandId: brand.id } })).toBe(1);
   });
 

@@ -17,8 +17,11 @@ export const syncRowMeta = {
 export const SyncRequestSchema = z
   .object({
     brand: z.string().uuid(),
+    // Items are checked one by one by the kind's row schema, so a row that is not even an object
+    // (a null from a broken sheet) becomes that row's error instead of rejecting the request;
+    // nor is every row copied once more here.
     rows: z
-      .array(z.record(z.string(), z.unknown()))
+      .array(z.unknown().openapi({ type: 'object', description: 'One sheet row (see the row fields above)' }))
       .min(1)
       .max(SYNC_MAX_ROWS)
       .openapi({
