@@ -77,6 +77,12 @@ export interface SyncKind<Row extends SyncRowMeta, State extends SyncState, Writ
   /** The brand's rows named by these ids or natural keys, locked for the transaction. */
   lock(context: SyncContext<Prepared, Tx>, ids: string[], keys: string[]): Promise<State[]>;
   stateKey(state: State): string;
+  /**
+   * Optional fast path for the common case of a re-sync: true only when every field the row sent
+   * equals the server's, which mergeRow would call unchanged whatever the base; checked without
+   * building flat field maps. False means "merge to find out", never "changed".
+   */
+  sheetMatchesState?(row: Row, state: State): boolean;
   /** The inputs the sheet sent, as flat fields (merge.ts); `state` is the server row when found. */
   sheetFields(row: Row, state: State | undefined, context: SyncContext<Prepared, Tx>): FlatFields;
   /** The same fields of the server's row; `inputs` are the sync_changes inputs at one version. */
@@ -147,9 +153,10 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
         if (key !== null) keys.add(key);
       }
       const states = await kind.lock(context, [...ids], [...keys]);
-      const byId = new Map(states.map((state) => [state.id, state]));
+      const byId = new Map<string, State>();
       const byKey = new Map<string, State[]>();
       for (const state of states) {
+        byId.set(state.id, state);
         const key = kind.stateKey(state);
         const holders = byKey.get(key);
         if (holders) holders.push(state);
@@ -217,6 +224,10 @@ export async function runSync<Row extends SyncRowMeta, State extends SyncState, 
               `Row version ${row.row_version} is newer than the server's ${state.row_version}: the StoreSync columns were edited or copied; clear the row version cell and sync again`,
               'row_version',
             );
+          }
+          if (kind.sheetMatchesState?.(row, state)) {
+            pending.push({ index, row, state, status: 'unchanged' });
+            continue;
           }
           const stale = row.row_version !== undefined && row.row_version !== null && row.row_version < state.row_version;
           const baseInputs = stale ? bases.get(`${state.id}:${row.row_version}`) : null;

@@ -4,7 +4,7 @@
  * change name, address and attributes of their own stores, as through PATCH.
  */
 import { z } from '@hono/zod-openapi';
-import { fullAddress, storeKey, type LocationSyncRow as PaneLocationRow } from '@storesync/core';
+import { fullAddress, jsonEqual, storeKey, type LocationSyncRow as PaneLocationRow } from '@storesync/core';
 import { insertLocations, lockLocationsForSync, updateLocations, type LocationSyncState, type LocationWrite, type PgTransaction } from '@storesync/db';
 import { isAdmin, isReviewer } from '../../lib/access.ts';
 import { JsonObject } from '../../lib/schemas.ts';
@@ -35,6 +35,19 @@ const BRAND_MANAGED_FIELDS = ['store_number', 'is_active'];
 function inputsOf(source: Record<string, unknown>): FlatFields {
   const { name, store_number, address, attributes, is_active } = source;
   return flatten({ name, store_number, address, attributes, is_active }, OBJECT_FIELDS);
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Every key the sheet sent (undefined: not sent) holds an equal value on the server. */
+function sentKeysMatch(sent: Record<string, unknown> | undefined, current: unknown): boolean {
+  if (sent === undefined) return true;
+  if (!isPlainObject(current)) return false;
+  for (const key in sent) {
+    const value = sent[key];
+    if (value !== undefined && !jsonEqual(value, current[key])) return false;
+  }
+  return true;
 }
 
 /** The sheet's fields, with {@link REMOVED} for each blank extra cell. */
@@ -99,6 +112,13 @@ export const locationSync: SyncKind<LocationSyncRow, LocationSyncState, Location
     return states.filter((state) => user.assignedLocationIds.includes(state.id));
   },
   stateKey: (state) => storeKey(state.store_number),
+  sheetMatchesState: (row, state) =>
+    row.name === state.name &&
+    row.store_number === state.store_number &&
+    (row.is_active === undefined || row.is_active === state.is_active) &&
+    sentKeysMatch(row.address, state.address) &&
+    sentKeysMatch(row.attributes, state.attributes) &&
+    (row.blank_extras ?? []).every((key) => isPlainObject(state.attributes) && state.attributes[key] === undefined),
   sheetFields: sheetInputs,
   stateFields: (state) => inputsOf(state as unknown as Record<string, unknown>),
   inputFields: inputsOf,
