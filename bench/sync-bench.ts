@@ -27,6 +27,7 @@ import { accessTokenConfig } from '../api/src/middleware/auth.ts';
 import { createBenchDatabase } from './dataset.ts';
 import { ServerProcess, stopAllServers } from './server-processes.ts';
 import { benchEnv } from './server-spec.ts';
+import { percentile } from './similar/measure.ts';
 import { copyText, createPrismaClient } from '@storesync/db';
 import { seededRandom } from '@storesync/db/testing';
 
@@ -105,11 +106,7 @@ async function copyRate(databaseUrl: string, brandId: string, rows: LocationRow[
   }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+const median = (values: number[]) => percentile(values, 0.5);
 
 type PostedRecord = LocationRecord & { row_version: number };
 

@@ -1,5 +1,5 @@
-export { createPrismaClient, pgPoolOf, pgTransactionsOf, type PrismaClient, type PrismaClientOptions } from './client.ts';
-export { copyText, pgTransactions, type CopyValue, type PgTransaction, type PgTransactionRunner, type TransactionOptions } from './pg-transaction.ts';
+export { createPrismaClient, pgTransactionsOf, type PrismaClient } from './client.ts';
+export { copyText, type PgTransaction, type TransactionOptions } from './pg-transaction.ts';
 export * from './generated/enums.ts';
 export {
   Prisma,
@@ -35,7 +35,6 @@ export {
   inputsAtVersions,
   insertCampaigns,
   insertLocations,
-  insertLocationsSkippingTaken,
   insertTemplates,
   latestChangeSeq,
   locationsByStoreNumbers,

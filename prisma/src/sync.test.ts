@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createChangeNotifier } from './change-notifier.ts';
 import { changedEntities, inputsAtVersions, insertLocations } from './sync.ts';
-import { createPrismaClient, pgPoolOf, pgTransactionsOf, type PrismaClient } from './index.ts';
+import { createPrismaClient, pgPoolOf, pgTransactionsOf, type PrismaClient } from './client.ts';
 import { pgTransactions } from './pg-transaction.ts';
 import { createTestDatabase, seededRandom, type TestDatabase } from './testing.ts';
 

@@ -29,7 +29,7 @@ export class RowError extends Error {
 
 /**
  * Runs a function in one transaction: a Prisma client (its interactive transactions) or a
- * node-postgres runner (`pgTransactions`, for kinds that write with COPY).
+ * node-postgres runner (`pgTransactionsOf`, for kinds that write with COPY).
  */
 export interface TransactionRunner<Tx> {
   $transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;

@@ -10,7 +10,7 @@ import { isAdmin, isReviewer } from '../../lib/access.ts';
 import { JsonObject } from '../../lib/schemas.ts';
 import { AddressSchema, locationFields } from '../locations/locations.routes.ts';
 import { RowError, type Fits, type SyncKind } from './engine.ts';
-import { applyChanges, flatten, REMOVED, type FlatFields } from './merge.ts';
+import { applyChanges, flatten, isJsonObject, REMOVED, type FlatFields } from './merge.ts';
 import { syncRowMeta } from './sync.schemas.ts';
 
 export const LocationSyncRowSchema = z
@@ -37,12 +37,10 @@ function inputsOf(source: Record<string, unknown>): FlatFields {
   return flatten({ name, store_number, address, attributes, is_active }, OBJECT_FIELDS);
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /** Every key the sheet sent (undefined: not sent) holds an equal value on the server. */
 function sentKeysMatch(sent: Record<string, unknown> | undefined, current: unknown): boolean {
   if (sent === undefined) return true;
-  if (!isPlainObject(current)) return false;
+  if (!isJsonObject(current)) return false;
   for (const key in sent) {
     const value = sent[key];
     if (value !== undefined && !jsonEqual(value, current[key])) return false;
@@ -118,7 +116,7 @@ export const locationSync: SyncKind<LocationSyncRow, LocationSyncState, Location
     (row.is_active === undefined || row.is_active === state.is_active) &&
     sentKeysMatch(row.address, state.address) &&
     sentKeysMatch(row.attributes, state.attributes) &&
-    (row.blank_extras ?? []).every((key) => isPlainObject(state.attributes) && state.attributes[key] === undefined),
+    (row.blank_extras ?? []).every((key) => isJsonObject(state.attributes) && state.attributes[key] === undefined),
   sheetFields: sheetInputs,
   stateFields: (state) => inputsOf(state as unknown as Record<string, unknown>),
   inputFields: inputsOf,

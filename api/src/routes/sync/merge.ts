@@ -83,16 +83,18 @@ function flatKey(outer: string, inner: string): string {
   return key;
 }
 
+/** A JSON object (not null, not an array): what {@link flatten} spreads into `outer.inner` fields. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /** `{address: {city: 'X'}}` → `{'address.city': 'X'}` for the given object-valued fields. */
 export function flatten(record: Record<string, unknown>, objectFields: readonly string[]): FlatFields {
   const flat: FlatFields = {};
   for (const key in record) {
     const value = record[key];
     if (value === undefined) continue;
-    if (objectFields.includes(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const object = value as Record<string, unknown>;
-      for (const inner in object) {
-        const innerValue = object[inner];
+    if (objectFields.includes(key) && isJsonObject(value)) {
+      for (const inner in value) {
+        const innerValue = value[inner];
         if (innerValue !== undefined) flat[flatKey(key, inner)] = innerValue;
       }
     } else {
